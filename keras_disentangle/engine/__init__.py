@@ -1,0 +1,7 @@
+from keras_disentangle.engine.adversarial_model import AdversarialModel
+from keras_disentangle.engine.gradient_reversal import GradientReversal
+from keras_disentangle.engine.gradients import gradient_penalty
+from keras_disentangle.engine.gradients import input_gradient
+from keras_disentangle.engine.gradients import value_and_input_gradient
+from keras_disentangle.engine.player import Player
+from keras_disentangle.engine.schedule import resolve_schedule

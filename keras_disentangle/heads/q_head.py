@@ -1,0 +1,82 @@
+"""Posterior (Q) heads: predict latent codes back from images."""
+
+import keras
+from keras import layers
+
+from keras_disentangle.latent.codes import CategoricalCode
+from keras_disentangle.latent.latent_space import LatentSpace
+
+
+@keras.saving.register_keras_serializable(package="keras_disentangle")
+class QHead(layers.Layer):
+    """Posterior parameters for every regularised code of a latent space.
+
+    Maps features to a dict keyed by code name:
+
+    - categorical codes: logits, shape `(batch, num_categories)`;
+    - continuous codes: the Gaussian mean, shape `(batch, dim)`, or with
+      `learn_scale=True` the mean and the log standard deviation
+      concatenated, shape `(batch, 2 * dim)`. With a fixed scale the
+      posterior standard deviation is 1 (the official InfoGAN choice), so
+      the mutual-information term on that code is a squared error.
+
+    Args:
+        latent_space: the `LatentSpace` (or its config) whose regularised
+            codes the head predicts.
+        learn_scale: whether continuous posteriors learn their scale.
+
+    Example:
+
+    >>> from keras_disentangle.models.infogan import infogan_mnist_latent_space
+    >>> head = QHead(infogan_mnist_latent_space())
+    >>> out = head(keras.ops.ones((2, 128)))
+    >>> {name: tuple(value.shape) for name, value in out.items()}
+    {'digit': (2, 10), 'c1': (2, 1), 'c2': (2, 1)}
+    """
+
+    def __init__(self, latent_space, learn_scale=False, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(latent_space, dict):
+            latent_space = LatentSpace.from_config(latent_space)
+        if not latent_space.regularized_codes:
+            raise ValueError(
+                "QHead needs at least one regularized code in the latent "
+                f"space; received {latent_space}."
+            )
+        self.latent_space = latent_space
+        self.learn_scale = bool(learn_scale)
+        self.dense = {}
+        for code in latent_space.regularized_codes:
+            if isinstance(code, CategoricalCode) or not self.learn_scale:
+                units = code.dim
+            else:
+                units = 2 * code.dim
+            self.dense[code.name] = layers.Dense(
+                units,
+                kernel_initializer=keras.initializers.RandomNormal(stddev=0.02),
+                name=f"{code.name}_posterior",
+            )
+
+    def build(self, input_shape):
+        for dense in self.dense.values():
+            dense.build(input_shape)
+        self.built = True
+
+    def call(self, features):
+        return {name: dense(features) for name, dense in self.dense.items()}
+
+    def compute_output_shape(self, input_shape):
+        return {
+            name: tuple(input_shape[:-1]) + (dense.units,)
+            for name, dense in self.dense.items()
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "latent_space": self.latent_space.get_config(),
+                "learn_scale": self.learn_scale,
+            }
+        )
+        return config

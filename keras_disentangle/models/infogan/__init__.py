@@ -1,0 +1,6 @@
+from keras_disentangle.models.infogan.infogan import InfoGAN
+from keras_disentangle.models.infogan.infogan import infogan_mnist_latent_space
+from keras_disentangle.models.infogan.infogan_networks import infogan_d_head
+from keras_disentangle.models.infogan.infogan_networks import infogan_generator
+from keras_disentangle.models.infogan.infogan_networks import infogan_q_network
+from keras_disentangle.models.infogan.infogan_networks import infogan_trunk
