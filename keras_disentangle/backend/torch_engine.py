@@ -17,7 +17,8 @@ def train_step(model, data):
         with torch.no_grad():
             for player, grads in updates:
                 player.optimizer.apply(grads, player.variables)
-            model.optimizer.iterations.assign_add(1)
+    with torch.no_grad():
+        model.optimizer.iterations.assign_add(1)
     terms = {name: value.detach() for name, value in terms.items()}
     return model._update_trackers(terms)
 

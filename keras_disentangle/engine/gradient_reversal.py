@@ -46,7 +46,7 @@ class GradientReversal(keras.layers.Layer):
                     (upstream,) = args
                 return -scale * upstream
 
-            return ops.identity(x), grad
+            return x, grad
 
         return reverse(inputs)
 

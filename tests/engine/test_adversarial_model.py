@@ -1,0 +1,187 @@
+import keras
+import numpy as np
+import pytest
+
+from tests.engine.toy_models import BilinearGame
+from tests.engine.toy_models import PenaltyGame
+from tests.engine.toy_models import ReversalGame
+from tests.engine.toy_models import ToyGAN
+
+
+def _values(variables):
+    return [np.array(keras.ops.convert_to_numpy(v)) for v in variables]
+
+
+def _fit_one_step(model, data, **kwargs):
+    return model.fit(
+        data, batch_size=len(data), epochs=1, verbose=0, shuffle=False, **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    "schedule, expected_w, expected_theta",
+    [
+        # D steps first; G's gradient (-w) is taken at the updated w.
+        ("alternating", 0.5 - 0.1 * (2.0 - 1.0), 2.0 + 0.1 * 0.4),
+        # Both gradients at the starting point.
+        ("simultaneous", 0.4, 2.0 + 0.1 * 0.5),
+        # Three critic steps, then one generator step.
+        ({"discriminator": 3}, 0.5 - 3 * 0.1, 2.0 + 0.1 * 0.2),
+        ([("discriminator", "generator")], 0.4, 2.05),
+    ],
+)
+def test_schedules_match_closed_form(schedule, expected_w, expected_theta):
+    model = BilinearGame(update_schedule=schedule)
+    model.compile()
+    _fit_one_step(model, np.ones((4, 1), "float32"))
+    w = float(keras.ops.convert_to_numpy(model.d.value))
+    theta = float(keras.ops.convert_to_numpy(model.g.value))
+    np.testing.assert_allclose(w, expected_w, rtol=1e-6)
+    np.testing.assert_allclose(theta, expected_theta, rtol=1e-6)
+
+
+@pytest.mark.parametrize("player", ["discriminator", "generator"])
+def test_each_player_changes_only_its_own_variables(player):
+    keras.utils.set_random_seed(0)
+    model = ToyGAN(seed=1)
+    # The other player's optimizer has a zero learning rate: any change of
+    # its variables would come from the wrong optimizer.
+    other = "generator" if player == "discriminator" else "discriminator"
+    model.compile(
+        optimizer={
+            player: keras.optimizers.SGD(0.1),
+            other: keras.optimizers.SGD(0.0),
+        }
+    )
+    net = getattr(model, player)
+    other_net = getattr(model, other)
+    before_own = _values(net.trainable_variables)
+    before_other = _values(other_net.trainable_variables)
+    data = np.random.RandomState(0).normal(size=(16, 3)).astype("float32")
+    _fit_one_step(model, data)
+    after_own = _values(net.trainable_variables)
+    after_other = _values(other_net.trainable_variables)
+    assert all(not np.allclose(a, b) for a, b in zip(before_own, after_own)), (
+        f"every {player} variable should move"
+    )
+    for a, b in zip(before_other, after_other):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_batchnorm_statistics_and_optimizer_state_advance():
+    keras.utils.set_random_seed(0)
+    model = ToyGAN(seed=1)
+    model.compile()
+    bn_vars = [
+        v
+        for v in model.generator.non_trainable_variables
+        + model.discriminator.non_trainable_variables
+        if "moving" in v.path
+    ]
+    assert len(bn_vars) == 4
+    before = _values(bn_vars)
+    seed_before = _values([model.seed_generator.state])[0]
+    data = np.random.RandomState(0).normal(size=(32, 3)).astype("float32")
+    model.fit(data, batch_size=8, epochs=1, verbose=0)
+    for a, b in zip(before, _values(bn_vars)):
+        assert not np.allclose(a, b)
+    assert not np.array_equal(
+        seed_before, _values([model.seed_generator.state])[0]
+    )
+    steps = 4
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == steps
+    for player in model._players.values():
+        opt = player.optimizer
+        assert int(keras.ops.convert_to_numpy(opt.iterations)) == steps
+        moments = [v for v in opt.variables if "momentum" in v.path]
+        assert moments and all(
+            np.any(np.asarray(m) != 0) for m in _values(moments)
+        )
+    # Every player optimizer's state is part of the model's optimizer state,
+    # which is what fit threads on JAX and what checkpoints save.
+    all_state = {id(v) for v in model.optimizer.variables}
+    for player in model._players.values():
+        assert {id(v) for v in player.optimizer.variables} <= all_state
+
+
+def test_fit_logs_each_loss_term_in_history():
+    model = ToyGAN(seed=1)
+    model.compile()
+    data = np.random.RandomState(0).normal(size=(32, 3)).astype("float32")
+    history = model.fit(data, batch_size=8, epochs=2, verbose=0)
+    assert set(history.history) == {"d_loss", "d_real", "g_loss"}
+    assert all(len(v) == 2 for v in history.history.values())
+    assert all(np.isfinite(v).all() for v in history.history.values())
+
+
+def test_fit_with_fixed_seed_is_reproducible():
+    def run():
+        keras.utils.set_random_seed(123)
+        model = ToyGAN(seed=7)
+        model.compile()
+        data = np.random.RandomState(0).normal(size=(32, 3)).astype("float32")
+        history = model.fit(
+            data, batch_size=8, epochs=2, verbose=0, shuffle=False
+        )
+        return _values(model.weights), history.history
+
+    weights_a, history_a = run()
+    weights_b, history_b = run()
+    for a, b in zip(weights_a, weights_b):
+        np.testing.assert_array_equal(a, b)
+    assert history_a == history_b
+
+
+def test_second_order_input_gradient_trains_through_the_engine():
+    model = PenaltyGame(w=0.5)
+    model.compile()
+    data = np.random.RandomState(0).normal(size=(8, 3)).astype("float32")
+    _fit_one_step(model, data)
+    s = np.mean(np.sum(data**2, axis=-1))
+    expected = 0.5 - 0.01 * 8 * 0.5 * s
+    w = float(keras.ops.convert_to_numpy(model.d.value))
+    np.testing.assert_allclose(w, expected, rtol=1e-5)
+
+
+def test_gradient_reversal_flips_and_scales_the_gradient():
+    model = ReversalGame(w=0.5, scale=2.0)
+    model.compile()
+    data = np.full((4, 1), 3.0, "float32")
+    _fit_one_step(model, data)
+    # Without reversal SGD would give 0.5 - 0.1 * 3; reversed and scaled by 2:
+    w = float(keras.ops.convert_to_numpy(model.d.value))
+    np.testing.assert_allclose(w, 0.5 + 0.1 * 2.0 * 3.0, rtol=1e-6)
+    # The forward pass is the identity.
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(model.reversal(x)), x
+    )
+
+
+def test_fit_before_compile_says_how_to_fix():
+    model = ToyGAN()
+    with pytest.raises(RuntimeError, match=r"compile\(\)"):
+        model.fit(np.zeros((4, 3), "float32"), verbose=0)
+
+
+def test_compile_errors():
+    model = ToyGAN()
+    with pytest.raises(ValueError, match="Pass a dict"):
+        model.compile(optimizer=keras.optimizers.Adam())
+    with pytest.raises(ValueError, match="unknown players"):
+        model.compile(optimizer={"critic": "adam"})
+    with pytest.raises(ValueError, match="never updates"):
+        model.compile(update_schedule=["discriminator"])
+    with pytest.raises(ValueError, match="update_schedule must be"):
+        model.compile(update_schedule="round-robin")
+    shared = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="its own optimizer instance"):
+        model.compile(optimizer={"generator": shared, "discriminator": shared})
+
+
+def test_validation_data_is_refused_clearly():
+    model = ToyGAN()
+    model.compile()
+    data = np.zeros((8, 3), "float32")
+    with pytest.raises(NotImplementedError, match="validation"):
+        model.fit(data, validation_data=(data,), epochs=1, verbose=0)
