@@ -4,6 +4,7 @@ import keras
 import numpy as np
 
 from keras_disentangle import backend
+from keras_disentangle.engine.nan_guard import NaNGuard
 from keras_disentangle.engine.schedule import resolve_schedule
 
 
@@ -217,7 +218,21 @@ class AdversarialModel(keras.Model):
             "the model with keras_disentangle.metrics instead."
         )
 
-    def fit(self, x=None, *args, **kwargs):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        **kwargs,
+    ):
+        """`keras.Model.fit`, with checks of the data and of non-finite losses.
+
+        A `NaNGuard` callback is added: a loss term that becomes NaN or
+        infinite stops training with an error naming the term.
+        """
         if not self.compiled or self._players is None:
             raise RuntimeError(
                 f"{type(self).__name__} must be compiled before fit(): call "
@@ -227,7 +242,18 @@ class AdversarialModel(keras.Model):
             )
         if isinstance(x, np.ndarray):
             self.validate_training_data(x)
-        return super().fit(x, *args, **kwargs)
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, NaNGuard) for c in callbacks):
+            callbacks.append(NaNGuard())
+        return super().fit(
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            **kwargs,
+        )
 
     def validate_training_data(self, x):
         """Checks a numpy array of training data; raises a clear error."""

@@ -185,3 +185,11 @@ def test_validation_data_is_refused_clearly():
     data = np.zeros((8, 3), "float32")
     with pytest.raises(NotImplementedError, match="validation"):
         model.fit(data, validation_data=(data,), epochs=1, verbose=0)
+
+
+def test_non_finite_loss_stops_training_with_a_clear_error():
+    model = BilinearGame()
+    model.compile()
+    data = np.full((4, 1), np.nan, "float32")
+    with pytest.raises(FloatingPointError, match="'d_loss'.*became nan"):
+        model.fit(data, batch_size=4, epochs=1, verbose=0)
