@@ -16,4 +16,5 @@ from keras_disentangle.latent import NoiseCode
 from keras_disentangle.latent import UniformCode
 from keras_disentangle.models.generative_model import GenerativeModel
 from keras_disentangle.models.infogan import InfoGAN
+from keras_disentangle.presets import upload_preset
 from keras_disentangle.version import __version__

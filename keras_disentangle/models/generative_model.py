@@ -5,16 +5,18 @@ from keras import ops
 
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.latent.traversal import traversal_codes
+from keras_disentangle.presets.preset_mixin import PresetMixin
 
 
-class GenerativeModel:
+class GenerativeModel(PresetMixin):
     """Mixin: a latent space, `generate()`, and `encode()` where possible.
 
     A model using it sets `self.latent_space` (a `LatentSpace`) and
     `self.generator` (a network mapping the concatenated latent vector to
     images in `[0, 1]`). Models with an encoder or a Q head override
     `encode()`. Editing tools, metrics, presets and the command line work on
-    any model with this interface.
+    any model with this interface. Presets come from `PresetMixin`:
+    `Model.from_preset(...)`, `model.save_to_preset(...)`, `Model.presets`.
     """
 
     latent_space: LatentSpace
