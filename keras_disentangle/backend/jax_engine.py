@@ -15,6 +15,8 @@ import jax.numpy as jnp
 from keras import StatelessScope
 from keras.src.backend.common.stateless_scope import get_stateless_scope
 
+from keras_disentangle.backend import transposed_convolution
+
 
 def train_step(model, state, data):
     trainable, non_trainable, optimizer_values, metric_values = state
@@ -117,3 +119,7 @@ def value_and_input_gradient(fn, x):
     value, vjp = jax.vjp(isolated, jnp.asarray(x))
     (grad,) = vjp(jnp.ones_like(value))
     return value, grad
+
+
+def conv_transpose_4x4_stride2(x, kernel):
+    return transposed_convolution.conv_transpose_4x4_stride2(x, kernel)

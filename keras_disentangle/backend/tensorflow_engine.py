@@ -1,6 +1,7 @@
 """Adversarial updates on TensorFlow: one GradientTape per player."""
 
 import tensorflow as tf
+from keras import ops
 
 
 def train_step(model, data):
@@ -27,3 +28,7 @@ def value_and_input_gradient(fn, x):
         value = fn(x)
         total = tf.reduce_sum(value)
     return value, tape.gradient(total, x)
+
+
+def conv_transpose_4x4_stride2(x, kernel):
+    return ops.conv_transpose(x, kernel, 2, padding="same")

@@ -1,6 +1,7 @@
 """Adversarial updates on PyTorch: autograd restricted to each player."""
 
 import torch
+from keras import ops
 
 
 def train_step(model, data):
@@ -30,3 +31,7 @@ def value_and_input_gradient(fn, x):
     value = fn(x)
     (grad,) = torch.autograd.grad(value.sum(), x, create_graph=True)
     return value, grad
+
+
+def conv_transpose_4x4_stride2(x, kernel):
+    return ops.conv_transpose(x, kernel, 2, padding="same")

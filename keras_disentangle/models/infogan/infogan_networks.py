@@ -3,6 +3,8 @@
 import keras
 from keras import layers
 
+from keras_disentangle.layers import Conv2DTranspose
+
 _SIZES = (28, 32, 64)
 
 
@@ -49,12 +51,12 @@ def infogan_generator(latent_dim, image_shape=(28, 28, 1), name="generator"):
     x = layers.ReLU()(x)
     x = layers.Reshape((base, base, 128))(x)
     for filters in [128, 64][-(ups - 1) :]:
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             filters, 4, strides=2, padding="same", kernel_initializer=_init()
         )(x)
         x = layers.BatchNormalization()(x)
         x = layers.ReLU()(x)
-    outputs = layers.Conv2DTranspose(
+    outputs = Conv2DTranspose(
         channels,
         4,
         strides=2,

@@ -1,0 +1,1 @@
+from keras_disentangle.layers.conv2d_transpose import Conv2DTranspose
