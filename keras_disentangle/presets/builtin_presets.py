@@ -17,8 +17,8 @@ BUILTIN_PRESETS = {
         "description": (
             "InfoGAN (Chen et al., 2016) trained on MNIST 28x28: a 10-way "
             "categorical code ('digit') that clusters the digits, two "
-            "continuous codes (c1, c2) for rotation and width, and 62 noise "
-            "dimensions."
+            "continuous codes (c1, c2, uniform on [-1, 1]) and 62 noise "
+            "dimensions, all learned without labels."
         ),
         "hf_handle": "hf://keras-disentangle/infogan-mnist",
     },
