@@ -17,6 +17,9 @@ from keras.src.backend.common.stateless_scope import get_stateless_scope
 
 from keras_disentangle.backend import transposed_convolution
 
+# `fit` jits the whole step with XLA.
+AUTO_JIT_COMPILE = True
+
 
 def train_step(model, state, data):
     trainable, non_trainable, optimizer_values, metric_values = state

@@ -3,6 +3,9 @@
 import torch
 from keras import ops
 
+# Eager: torch.compile takes minutes to warm up on an adversarial step.
+AUTO_JIT_COMPILE = False
+
 
 def train_step(model, data):
     terms = {}
