@@ -34,6 +34,7 @@ import numpy as np
 
 import keras_disentangle
 from keras_disentangle.datasets import load_mnist
+from keras_disentangle.metrics import cluster_to_class_map
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILTIN_DIR = os.path.join(
@@ -63,25 +64,11 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def hungarian_accuracy(labels, clusters, num_classes=10):
-    """Accuracy under the best one-to-one cluster -> label map.
-
-    Returns `(accuracy, mapping)` with `mapping[cluster] = label`.
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(counts, (clusters, labels), 1)
-    rows, cols = linear_sum_assignment(counts, maximize=True)
-    mapping = dict(zip(rows.tolist(), cols.tolist()))
-    return float(counts[rows, cols].sum() / len(labels)), mapping
-
-
 def evaluate(model, images, labels):
     posteriors = model.encode(images)["digit"]
     clusters = np.argmax(posteriors, axis=-1)
-    accuracy, mapping = hungarian_accuracy(labels, clusters)
-    return accuracy, mapping
+    mapping, matched = cluster_to_class_map(labels, clusters)
+    return matched / len(labels), mapping
 
 
 def traversal_figure(model, mapping, seed=0):

@@ -11,6 +11,7 @@ precomputed codes and factor classes.
 from keras_disentangle.datasets.ground_truth import GroundTruthDataset
 from keras_disentangle.metrics.beta_vae import compute_beta_vae
 from keras_disentangle.metrics.classifier import FeatureClassifier
+from keras_disentangle.metrics.clustering import cluster_to_class_map
 from keras_disentangle.metrics.clustering import clustering_accuracy
 from keras_disentangle.metrics.clustering import normalized_mutual_information
 from keras_disentangle.metrics.dci import compute_dci

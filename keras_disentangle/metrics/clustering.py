@@ -20,17 +20,17 @@ def _check_labels(labels_true, labels_pred, metric):
     return labels_true, labels_pred
 
 
-def clustering_accuracy(labels_true, labels_pred):
-    """Accuracy of clusters under the best one-to-one cluster-to-class map.
+def cluster_to_class_map(labels_true, labels_pred):
+    """The one-to-one cluster-to-class map with the most matched samples.
 
-    The map maximises the number of matched samples (Hungarian algorithm,
-    `scipy.optimize.linear_sum_assignment`); clusters left without a class
-    count as errors.
+    Hungarian algorithm (`scipy.optimize.linear_sum_assignment`). Returns
+    `(mapping, matched)`: a dict `cluster -> class` and the number of
+    samples the map gets right.
 
     Example:
 
-    >>> clustering_accuracy([0, 0, 1, 1, 2], [2, 2, 0, 0, 1])
-    1.0
+    >>> cluster_to_class_map([0, 0, 1, 1, 2], [2, 2, 0, 0, 1])
+    ({0: 1, 1: 2, 2: 0}, 5)
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -42,7 +42,26 @@ def clustering_accuracy(labels_true, labels_pred):
     counts = np.zeros((len(clusters), len(classes)), dtype=np.int64)
     np.add.at(counts, (pred_codes, true_codes), 1)
     rows, cols = linear_sum_assignment(counts, maximize=True)
-    return float(counts[rows, cols].sum() / len(labels_true))
+    mapping = {
+        clusters[r].item(): classes[c].item() for r, c in zip(rows, cols)
+    }
+    return mapping, int(counts[rows, cols].sum())
+
+
+def clustering_accuracy(labels_true, labels_pred):
+    """Accuracy of clusters under the best one-to-one cluster-to-class map.
+
+    The map maximises the number of matched samples (Hungarian algorithm,
+    see `cluster_to_class_map`); clusters left without a class count as
+    errors.
+
+    Example:
+
+    >>> clustering_accuracy([0, 0, 1, 1, 2], [2, 2, 0, 0, 1])
+    1.0
+    """
+    _, matched = cluster_to_class_map(labels_true, labels_pred)
+    return float(matched / len(labels_true))
 
 
 def normalized_mutual_information(labels_true, labels_pred):
