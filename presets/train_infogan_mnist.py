@@ -61,7 +61,36 @@ def parse_args(argv=None):
     parser.add_argument(
         "--weights-dtype", default="float16", choices=["float16", "float32"]
     )
+    parser.add_argument(
+        "--eval-every",
+        type=int,
+        default=500,
+        help="measure the Hungarian test accuracy every this many steps "
+        "(rounded up to a multiple of 100; 0 turns it off)",
+    )
     return parser.parse_args(argv)
+
+
+class AccuracyCurve(keras.callbacks.Callback):
+    """Records the Hungarian test accuracy of the digit code during training."""
+
+    def __init__(self, images, labels, every_epochs, steps_per_epoch):
+        super().__init__()
+        self.images = images
+        self.labels = labels
+        self.every_epochs = every_epochs
+        self.steps_per_epoch = steps_per_epoch
+        self.curve = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_epochs:
+            return
+        accuracy, _ = evaluate(self.model, self.images, self.labels)
+        step = (epoch + 1) * self.steps_per_epoch
+        self.curve.append([step, round(accuracy, 4)])
+        print(
+            f"step {step}: Hungarian test accuracy {accuracy:.4f}", flush=True
+        )
 
 
 def evaluate(model, images, labels):
@@ -114,12 +143,22 @@ def main(argv=None):
     model.compile()
     steps_per_epoch = min(args.steps, 100)
     epochs = -(-args.steps // steps_per_epoch)
+    callbacks = []
+    if args.eval_every > 0:
+        curve = AccuracyCurve(
+            test_images,
+            test_labels,
+            every_epochs=max(1, -(-args.eval_every // steps_per_epoch)),
+            steps_per_epoch=steps_per_epoch,
+        )
+        callbacks.append(curve)
     started = time.time()
     history = model.fit(
         train_images,
         batch_size=args.batch_size,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
+        callbacks=callbacks,
         verbose=2,
     )
     train_seconds = time.time() - started
@@ -156,6 +195,8 @@ def main(argv=None):
         "max_abs_pixel_difference_vs_float32": difference,
         "final_train_logs": {k: round(v, 4) for k, v in final_logs.items()},
     }
+    if args.eval_every > 0:
+        metadata["metrics"]["test_digit_accuracy_during_training"] = curve.curve
     metadata["digit_code_to_label"] = {str(k): v for k, v in mapping.items()}
     metadata["traversal_caption"] = (
         "Rows: the categorical code, ordered by the digit it was matched to "

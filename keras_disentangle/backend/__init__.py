@@ -1,12 +1,17 @@
 """The only place where keras_disentangle touches a backend framework.
 
-Each backend module implements the same two functions:
+Each backend module implements the same functions:
 
 - `train_step(model, *args)`: one adversarial update of an
   `AdversarialModel`, as `model.fit` calls it on that backend.
 - `value_and_input_gradient(fn, x)`: `fn(x)` and the gradient of
   `sum(fn(x))` with respect to `x`, differentiable again (second order) for
   penalties such as R1 and WGAN-GP.
+- `inference_call(owner, name, fn, *args)`: `fn(*args)` for inference
+  outside training (`generate`, `encode`), compiled once per owner and name
+  on JAX, eager elsewhere.
+- `build_then_load(build, load)`: builds a model and loads its weights,
+  skipping the random initializers where they are costly (JAX).
 """
 
 import importlib
@@ -30,3 +35,8 @@ def engine():
             "KERAS_BACKEND environment variable before importing keras."
         )
     return importlib.import_module(_MODULES[name])
+
+
+def inference_call(owner, name, fn, *args):
+    """Runs `fn(*args)` (layers of `owner`, inference only) on the backend."""
+    return engine().inference_call(owner, name, fn, *args)

@@ -13,6 +13,7 @@ with `stateless_apply`.
 import jax
 import jax.numpy as jnp
 from keras import StatelessScope
+from keras.src.backend.common import global_state
 from keras.src.backend.common.stateless_scope import get_stateless_scope
 
 from keras_disentangle.backend import transposed_convolution
@@ -126,3 +127,50 @@ def value_and_input_gradient(fn, x):
 
 def conv_transpose_4x4_stride2(x, kernel):
     return transposed_convolution.conv_transpose_4x4_stride2(x, kernel)
+
+
+def inference_call(owner, name, fn, *args):
+    """`fn(*args)` jitted once per `owner` and `name`, weights as inputs.
+
+    Eager Keras on JAX compiles every op of a forward pass separately the
+    first time it sees a shape; one jitted function compiles the whole pass
+    once, which is what makes a cold `generate()` fast. The variables'
+    current values are arguments, so later weight changes are seen.
+    """
+    variables = owner.variables
+    cache = owner.__dict__.get("_inference_functions")
+    if cache is None:
+        cache = {}
+        # Bypasses Keras attribute tracking: a cache, not model state.
+        object.__setattr__(owner, "_inference_functions", cache)
+    key = (name, tuple(id(v) for v in variables))
+    if key not in cache:
+
+        def pure(values, *inputs):
+            with StatelessScope(state_mapping=list(zip(variables, values))):
+                return fn(*inputs)
+
+        cache[key] = jax.jit(pure)
+    return cache[key]([v.value for v in variables], *args)
+
+
+def build_then_load(build, load):
+    """`build()` a model without running its initializers, then `load(model)`.
+
+    Random initializers on JAX compile one XLA program per weight shape,
+    which dominates loading a preset whose weights are overwritten anyway.
+    Variables created in a `StatelessScope` are registered uninitialised
+    (Keras's deferred initialisation); `load` assigns them, and whatever it
+    did not assign (e.g. a seed generator's state) is initialised after.
+    """
+    with StatelessScope(initialize_variables=False):
+        model = build()
+    try:
+        load(model)
+    finally:
+        pending = global_state.get_global_attribute("uninitialized_variables")
+        for variable in pending or ():
+            if variable._value is None:
+                variable._deferred_initialize()
+        global_state.set_global_attribute("uninitialized_variables", [])
+    return model

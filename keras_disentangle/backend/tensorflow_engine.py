@@ -36,3 +36,16 @@ def value_and_input_gradient(fn, x):
 
 def conv_transpose_4x4_stride2(x, kernel):
     return ops.conv_transpose(x, kernel, 2, padding="same")
+
+
+def inference_call(owner, name, fn, *args):
+    """`fn(*args)`, eagerly (tracing a `tf.function` costs more at start)."""
+    del owner, name
+    return fn(*args)
+
+
+def build_then_load(build, load):
+    """`build()` a model, then `load(model)` its weights."""
+    model = build()
+    load(model)
+    return model

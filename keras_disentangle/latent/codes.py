@@ -3,6 +3,7 @@
 import math
 
 import keras
+import numpy as np
 from keras import ops
 
 _PACKAGE = "keras_disentangle"
@@ -13,8 +14,11 @@ class LatentCode:
 
     A code knows its width in the generator input (`dim`), how to sample its
     prior, and whether a Q head regularises it. Subclasses implement
-    `sample`. Codes are plain serializable objects, not layers: they own no
-    weights.
+    `sample` (backend tensors from `keras.random`, for training steps) and
+    `sample_numpy` (numpy arrays from a `numpy.random.Generator`, for
+    generation outside training: the same seed gives the same codes on
+    every backend). Codes are plain serializable objects, not layers: they
+    own no weights.
 
     Args:
         name: the code's name, unique within a `LatentSpace`.
@@ -41,6 +45,10 @@ class LatentCode:
 
     def sample(self, batch_size, seed=None):
         """Draws `batch_size` samples of shape `(batch_size, dim)`."""
+        raise NotImplementedError
+
+    def sample_numpy(self, batch_size, rng):
+        """Draws `(batch_size, dim)` float32 samples with numpy's `rng`."""
         raise NotImplementedError
 
     def get_config(self):
@@ -107,6 +115,10 @@ class CategoricalCode(LatentCode):
         index = keras.random.categorical(logits, 1, seed=seed)[:, 0]
         return ops.one_hot(index, self.dim)
 
+    def sample_numpy(self, batch_size, rng):
+        index = rng.integers(0, self.dim, size=batch_size)
+        return np.eye(self.dim, dtype="float32")[index]
+
     def one_hot(self, index):
         """One-hot rows for integer category `index` (scalar or vector)."""
         index = ops.convert_to_tensor(index, dtype="int32")
@@ -148,6 +160,10 @@ class UniformCode(LatentCode):
             (batch_size, self.dim), self.low, self.high, seed=seed
         )
 
+    def sample_numpy(self, batch_size, rng):
+        shape = (batch_size, self.dim)
+        return rng.uniform(self.low, self.high, shape).astype("float32")
+
     def get_config(self):
         config = super().get_config()
         config.update({"low": self.low, "high": self.high})
@@ -181,6 +197,10 @@ class GaussianCode(LatentCode):
         return keras.random.normal(
             (batch_size, self.dim), self.mean, self.stddev, seed=seed
         )
+
+    def sample_numpy(self, batch_size, rng):
+        shape = (batch_size, self.dim)
+        return rng.normal(self.mean, self.stddev, shape).astype("float32")
 
     def get_config(self):
         config = super().get_config()
@@ -221,6 +241,12 @@ class NoiseCode(LatentCode):
         if self.distribution == "uniform":
             return keras.random.uniform(shape, -1.0, 1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
+
+    def sample_numpy(self, batch_size, rng):
+        shape = (batch_size, self.dim)
+        if self.distribution == "uniform":
+            return rng.uniform(-1.0, 1.0, shape).astype("float32")
+        return rng.standard_normal(shape).astype("float32")
 
     def get_config(self):
         return {

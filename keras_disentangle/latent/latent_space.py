@@ -103,10 +103,15 @@ class LatentSpace:
         """Samples every code's prior; returns a dict `name -> tensor`.
 
         `seed` is a `keras.random.SeedGenerator` (use one inside training
-        steps) or an integer.
+        steps; returns backend tensors), or an integer or `None` (samples on
+        the host with `numpy.random.default_rng(seed)`; returns float32
+        numpy arrays, the same on every backend).
         """
-        if isinstance(seed, int):
-            seed = keras.random.SeedGenerator(seed)
+        if _is_host_seed(seed):
+            rng = np.random.default_rng(seed)
+            return {
+                code.name: code.sample_numpy(batch_size, rng) for code in self
+            }
         return {code.name: code.sample(batch_size, seed) for code in self}
 
     def concat(self, codes):
@@ -119,15 +124,24 @@ class LatentSpace:
                 f"missing {missing}, unknown {extra}. Expected names "
                 f"{self.names}."
             )
+        # Host (numpy) codes stay on the host: no device round trip.
+        host = all(isinstance(codes[name], np.ndarray) for name in self.names)
         parts = []
         for code in self.codes:
-            value = ops.convert_to_tensor(codes[code.name], dtype="float32")
+            value = codes[code.name]
+            value = (
+                value.astype("float32", copy=False)
+                if host
+                else ops.convert_to_tensor(value, dtype="float32")
+            )
             if len(value.shape) != 2 or value.shape[-1] != code.dim:
                 raise ValueError(
                     f"Code '{code.name}' must have shape (batch, {code.dim}). "
                     f"Received shape {tuple(value.shape)}."
                 )
             parts.append(value)
+        if host:
+            return np.concatenate(parts, axis=-1)
         return ops.concatenate(parts, axis=-1)
 
     def split(self, latents):
@@ -163,14 +177,19 @@ class LatentSpace:
                 f"batch_size if given). Received sizes {sorted(sizes)}."
             )
         (size,) = sizes
-        if isinstance(seed, int) or seed is None:
-            seed = keras.random.SeedGenerator(seed)
+        host = _is_host_seed(seed)
+        rng = np.random.default_rng(seed) if host else None
         full = {}
         for code in self.codes:
             if code.name in codes:
-                full[code.name] = ops.convert_to_tensor(
-                    codes[code.name], dtype="float32"
+                value = codes[code.name]
+                full[code.name] = (
+                    np.asarray(value, dtype="float32")
+                    if host and isinstance(value, (np.ndarray, list, tuple))
+                    else ops.convert_to_tensor(value, dtype="float32")
                 )
+            elif host:
+                full[code.name] = code.sample_numpy(size, rng)
             else:
                 full[code.name] = code.sample(size, seed)
         return full
@@ -192,3 +211,7 @@ class LatentSpace:
                 for code in config["codes"]
             ]
         )
+
+
+def _is_host_seed(seed):
+    return seed is None or isinstance(seed, (int, np.integer))

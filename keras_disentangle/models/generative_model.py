@@ -3,6 +3,7 @@
 import numpy as np
 from keras import ops
 
+from keras_disentangle.backend import inference_call
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.latent.traversal import traversal_codes
 from keras_disentangle.presets.preset_mixin import PresetMixin
@@ -28,16 +29,22 @@ class GenerativeModel(PresetMixin):
             n_or_codes: the number of images to sample from the prior; or a
                 dict `code name -> array` (codes left out are sampled with
                 `seed`); or a `(batch, latent_space.dim)` latent matrix.
-            seed: integer seed for sampled codes.
+            seed: integer seed for sampled codes (drawn on the host with
+                numpy, so a seed gives the same codes on every backend).
             batch_size: images generated per forward pass.
         """
         latents = self.latents(n_or_codes, seed=seed)
+        generator = self.generator
         outputs = []
         for start in range(0, int(latents.shape[0]), batch_size):
             chunk = latents[start : start + batch_size]
-            outputs.append(
-                ops.convert_to_numpy(self.generator(chunk, training=False))
+            images = inference_call(
+                generator,
+                "generate",
+                lambda x: generator(x, training=False),
+                chunk,
             )
+            outputs.append(ops.convert_to_numpy(images))
         return np.concatenate(outputs, axis=0)
 
     def latents(self, n_or_codes, seed=None):
@@ -54,7 +61,9 @@ class GenerativeModel(PresetMixin):
         if isinstance(n_or_codes, dict):
             codes = self.latent_space.complete(n_or_codes, seed=seed)
             return self.latent_space.concat(codes)
-        latents = ops.convert_to_tensor(n_or_codes, dtype="float32")
+        latents = n_or_codes
+        if isinstance(latents, (np.ndarray, list, tuple)):
+            latents = np.asarray(latents, dtype="float32")
         if (
             len(latents.shape) != 2
             or latents.shape[-1] != self.latent_space.dim

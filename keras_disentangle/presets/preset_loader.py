@@ -4,6 +4,7 @@ import os
 
 import keras
 
+from keras_disentangle.backend import engine
 from keras_disentangle.presets.builtin_presets import BUILTIN_PRESETS
 from keras_disentangle.presets.builtin_presets import builtin_preset_dir
 from keras_disentangle.presets.builtin_presets import describe_builtin_presets
@@ -139,20 +140,26 @@ def load_preset(
     if kwargs:
         config = dict(config)
         config["config"] = {**config.get("config", {}), **kwargs}
-    try:
-        model = keras.saving.deserialize_keras_object(config, safe_mode=True)
-    except (TypeError, ValueError, KeyError) as error:
-        given = f" with the overrides {sorted(kwargs)}" if kwargs else ""
-        raise CorruptPresetError(
-            f"{CONFIG_FILE} of {source} could not be turned into a "
-            f"{preset_cls.__name__}{given}: {error}"
-        ) from error
-    if load_weights:
-        if kwargs:
-            fix = (
-                f"The overrides {sorted(kwargs)} may have changed the "
-                "architecture; drop them, or pass load_weights=False. " + fix
-            )
+
+    def build():
+        try:
+            return keras.saving.deserialize_keras_object(config, safe_mode=True)
+        except (TypeError, ValueError, KeyError) as error:
+            given = f" with the overrides {sorted(kwargs)}" if kwargs else ""
+            raise CorruptPresetError(
+                f"{CONFIG_FILE} of {source} could not be turned into a "
+                f"{preset_cls.__name__}{given}: {error}"
+            ) from error
+
+    if not load_weights:
+        return build()
+    if kwargs:
+        fix = (
+            f"The overrides {sorted(kwargs)} may have changed the "
+            "architecture; drop them, or pass load_weights=False. " + fix
+        )
+
+    def load(model):
         load_file(
             model,
             os.path.join(directory, WEIGHTS_FILE),
@@ -160,7 +167,8 @@ def load_preset(
             source,
             fix,
         )
-    return model
+
+    return engine().build_then_load(build, load)
 
 
 def _preset_class(config, metadata, source):

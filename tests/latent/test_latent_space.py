@@ -128,3 +128,29 @@ def test_traversal_grid_rows_are_categories():
     )
     np.testing.assert_allclose(codes["c1"][:3, 0], [-2, 0, 2])
     assert np.all(codes["z"] == codes["z"][:1])
+
+
+def test_integer_seed_samples_on_the_host_identically_everywhere():
+    s = space()
+    codes = s.sample(6, seed=5)
+    assert all(isinstance(v, np.ndarray) for v in codes.values())
+    assert all(v.dtype == np.float32 for v in codes.values())
+    # numpy's generator: the same codes on every backend.
+    rng = np.random.default_rng(5)
+    expected = {code.name: code.sample_numpy(6, rng) for code in s}
+    for name in s.names:
+        np.testing.assert_array_equal(codes[name], expected[name])
+    latents = s.concat(codes)
+    assert isinstance(latents, np.ndarray) and latents.shape == (6, s.dim)
+    completed = s.complete({"c1": np.zeros((6, 2))}, seed=5)
+    assert isinstance(completed["z"], np.ndarray)
+    np.testing.assert_array_equal(completed["c1"], 0.0)
+    # The host priors are the declared distributions.
+    big = s.sample(4000, seed=0)
+    np.testing.assert_array_equal(big["digit"].sum(axis=1), 1.0)
+    np.testing.assert_allclose(big["digit"].mean(axis=0), 0.25, atol=0.03)
+    assert -1.0 <= big["c1"].min() and big["c1"].max() <= 1.0
+    np.testing.assert_allclose(big["c1"].mean(), 0.0, atol=0.05)
+    np.testing.assert_allclose(big["g"].mean(), 3.0, atol=0.05)
+    np.testing.assert_allclose(big["g"].std(), 0.5, atol=0.03)
+    np.testing.assert_allclose(big["z"].std(), 1.0, atol=0.05)

@@ -162,3 +162,25 @@ def test_builtin_mnist_preset(monkeypatch, mnist_dir):
         for name in names
     )
     assert total <= 25_000_000, total
+
+
+def test_loaded_preset_is_fully_initialized_and_trains(saved_preset):
+    """Loading skips the random initializers (on JAX); every variable must
+    still hold a value, and training must continue from the loaded one."""
+    model = keras_disentangle.InfoGAN.from_preset(saved_preset)
+    for variable in model.variables:
+        value = keras.ops.convert_to_numpy(variable.value)
+        assert value.shape == tuple(variable.shape)
+        assert np.all(np.isfinite(value)), variable.path
+    before = keras.ops.convert_to_numpy(model.generator.layers[1].kernel)
+    model.compile()
+    rng = np.random.default_rng(0)
+    images = rng.random((8, 28, 28, 1)).astype("float32")
+    history = model.fit(images, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][-1])
+    after = keras.ops.convert_to_numpy(model.generator.layers[1].kernel)
+    assert 0 < np.max(np.abs(after - before)) < 0.1
+    # A model built afterwards gets ordinary random initial weights.
+    fresh = keras_disentangle.InfoGAN(seed=3)
+    kernel = keras.ops.convert_to_numpy(fresh.generator.layers[1].kernel)
+    assert np.std(kernel) > 0

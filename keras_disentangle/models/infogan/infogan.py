@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_disentangle.backend import inference_call
 from keras_disentangle.engine.adversarial_model import AdversarialModel
 from keras_disentangle.engine.player import Player
 from keras_disentangle.heads.mutual_information import mutual_information_loss
@@ -273,8 +274,11 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         self._training_images(images[:1])
         parts = []
         for start in range(0, len(images), batch_size):
-            _, posteriors = self.discriminate(
-                images[start : start + batch_size], training=False
+            posteriors = inference_call(
+                self,
+                "encode",
+                lambda x: self.discriminate(x, training=False)[1],
+                images[start : start + batch_size],
             )
             parts.append(posterior_summary(self.latent_space, posteriors))
         return {
