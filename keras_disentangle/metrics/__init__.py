@@ -19,6 +19,7 @@ from keras_disentangle.metrics.dci import dci_completeness
 from keras_disentangle.metrics.dci import dci_disentanglement
 from keras_disentangle.metrics.dci import dci_from_codes
 from keras_disentangle.metrics.factor_vae import compute_factor_vae
+from keras_disentangle.metrics.inception import InceptionFeatures
 from keras_disentangle.metrics.mig import compute_mig
 from keras_disentangle.metrics.mig import mig_from_codes
 from keras_disentangle.metrics.modularity import compute_modularity_explicitness
@@ -51,8 +52,10 @@ __all__ = [
     "FAST",
     "FeatureClassifier",
     "GroundTruthDataset",
+    "InceptionFeatures",
     "STUDY",
     "classifier_score",
+    "cluster_to_class_map",
     "clustering_accuracy",
     "compute_beta_vae",
     "compute_dci",

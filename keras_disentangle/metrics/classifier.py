@@ -3,9 +3,11 @@
 import keras
 import numpy as np
 
+from keras_disentangle.presets.preset_mixin import PresetMixin
+
 
 @keras.saving.register_keras_serializable(package="keras_disentangle")
-class FeatureClassifier(keras.Model):
+class FeatureClassifier(keras.Model, PresetMixin):
     """A small convolutional classifier with a feature layer.
 
     Blocks of `convs_per_block` 3x3 ReLU convolutions and a 2x2
@@ -13,8 +15,9 @@ class FeatureClassifier(keras.Model):
     dense ReLU layer named `"features"` (the embedding used by the Frechet
     distance, KID and precision/recall), dropout, and a dense layer of
     `num_classes` logits. Trained on MNIST it replaces the Inception
-    network of FID for digit-sized images; see
-    `examples/train_mnist_classifier.py`.
+    network of FID for digit-sized images. The trained MNIST classifier
+    ships as the preset `"mnist_digits"` (`FeatureClassifier.presets`),
+    trained by `presets/train_feature_classifier.py`.
 
     Inputs are float images `(batch, *image_shape)` in `[0, 1]`; the model
     returns logits.
@@ -34,6 +37,12 @@ class FeatureClassifier(keras.Model):
     >>> images = np.random.rand(4, 28, 28, 1).astype("float32")
     >>> model.features(images).shape, model.logits(images).shape
     ((4, 128), (4, 10))
+
+    The trained MNIST classifier, for `quality_metrics`:
+
+    >>> digits = FeatureClassifier.from_preset("mnist_digits")
+    >>> digits.features(images).shape
+    (4, 64)
     """
 
     def __init__(

@@ -22,6 +22,15 @@ BUILTIN_PRESETS = {
         ),
         "hf_handle": "hf://keras-disentangle/infogan-mnist",
     },
+    "mnist_digits": {
+        "class_name": "keras_disentangle>FeatureClassifier",
+        "description": (
+            "A small CNN digit classifier trained on MNIST; its 64-d feature "
+            "layer replaces Inception for Frechet distance, KID and "
+            "precision/recall of 28x28 digits."
+        ),
+        "hf_handle": "hf://keras-disentangle/feature-classifier-mnist",
+    },
 }
 
 

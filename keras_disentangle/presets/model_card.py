@@ -40,20 +40,43 @@ def model_card(config, metadata, traversal_file=None):
     ]
     if metadata.get("description"):
         lines += [metadata["description"], ""]
-    lines += [
-        f"A `keras_disentangle.{class_name}` preset. It loads on TensorFlow, "
-        "JAX and PyTorch (Keras 3) and gives the same images for the same "
-        "codes on each.",
-        "",
-        "```python",
-        "import keras_disentangle",
-        "",
+    load = (
         f"model = keras_disentangle.{class_name}.from_preset("
-        f"{json.dumps(handle or 'path/to/this/folder')})",
-        "images = model.generate(16, seed=0)  # (16, H, W, C) in [0, 1]",
-        "```",
-        "",
-    ]
+        f"{json.dumps(handle or 'path/to/this/folder')})"
+    )
+    usage = metadata.get("usage")
+    if usage:
+        # Models other than generators (e.g. the feature classifiers) say
+        # how they are used: lines of Python after `load`.
+        usage_class = metadata.get(
+            "usage_class", f"keras_disentangle.{class_name}"
+        )
+        lines += [
+            f"A `{usage_class}` preset. It loads on TensorFlow, JAX and "
+            "PyTorch (Keras 3).",
+            "",
+            "```python",
+            *metadata.get("usage_imports", ["import keras_disentangle"]),
+            "",
+            load.replace(f"keras_disentangle.{class_name}", usage_class),
+            *usage,
+            "```",
+            "",
+        ]
+    else:
+        lines += [
+            f"A `keras_disentangle.{class_name}` preset. It loads on "
+            "TensorFlow, JAX and PyTorch (Keras 3) and gives the same images "
+            "for the same codes on each.",
+            "",
+            "```python",
+            "import keras_disentangle",
+            "",
+            load,
+            "images = model.generate(16, seed=0)  # (16, H, W, C) in [0, 1]",
+            "```",
+            "",
+        ]
     if traversal_file:
         lines += [
             "## Latent traversal",

@@ -96,3 +96,22 @@ def test_training_separates_a_simple_task():
     assert split["frechet_distance"] > 4 * floor["frechet_distance"]
     assert split["precision"] < floor["precision"]
     assert split["classifier_score"] < 1.2 < floor["classifier_score"]
+
+
+def test_builtin_mnist_digits_preset(mnist_dir):
+    from keras_disentangle.datasets import load_mnist
+
+    model = FeatureClassifier.from_preset("mnist_digits")
+    with open(_builtin_metadata("mnist_digits")) as f:
+        metadata = json.load(f)
+    images, labels = load_mnist("test", data_dir=mnist_dir)
+    accuracy = float(np.mean(np.argmax(model.logits(images), -1) == labels))
+    assert accuracy >= 0.99
+    assert abs(accuracy - metadata["metrics"]["test_accuracy"]) <= 0.002
+    assert model.features(images[:4]).shape == (4, model.feature_dim)
+
+
+def _builtin_metadata(name):
+    from keras_disentangle.presets.builtin_presets import builtin_preset_dir
+
+    return f"{builtin_preset_dir(name)}/metadata.json"
