@@ -1,5 +1,6 @@
 """keras_disentangle: disentangled generative models for Keras 3."""
 
+from keras_disentangle import editing
 from keras_disentangle import latent
 from keras_disentangle.engine import AdversarialModel
 from keras_disentangle.engine import GradientReversal
