@@ -15,7 +15,10 @@ from keras_disentangle.latent import GaussianCode
 from keras_disentangle.latent import LatentSpace
 from keras_disentangle.latent import NoiseCode
 from keras_disentangle.latent import UniformCode
+from keras_disentangle.models.bigan import BiGAN
 from keras_disentangle.models.generative_model import GenerativeModel
 from keras_disentangle.models.infogan import InfoGAN
+from keras_disentangle.models.ogan import OGAN
+from keras_disentangle.models.vaegan import VAEGAN
 from keras_disentangle.presets import upload_preset
 from keras_disentangle.version import __version__
