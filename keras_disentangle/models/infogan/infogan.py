@@ -16,7 +16,11 @@ from keras_disentangle.latent.codes import UniformCode
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.latent.traversal import traversal_grid_codes
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.infogan import contrastive_regularizer as cr
+from keras_disentangle.models.infogan import infogan_cr_networks as cr_networks
 from keras_disentangle.models.infogan import infogan_networks as networks
+
+_ARCHITECTURES = ("infogan", "infogan_cr")
 
 
 def infogan_mnist_latent_space():
@@ -28,6 +32,21 @@ def infogan_mnist_latent_space():
             UniformCode("c1", 1),
             UniformCode("c2", 1),
         ]
+    )
+
+
+def infogan_dsprites_latent_space():
+    """InfoGAN-CR's dSprites codes: five regularised U(-1, 1), then 5 noise.
+
+    The official `gan_task.py` builds five regularised one-dimensional
+    `UniformLatent(-1, 1)` codes followed by one unregularised
+    five-dimensional `UniformLatent(-1, 1)` (`uniform_reg_dim` 5,
+    `uniform_not_reg_dim` 5 in `config.py`); the generator input is their
+    concatenation in that order (10 columns).
+    """
+    return LatentSpace(
+        [UniformCode(f"c{i}", 1) for i in range(1, 6)]
+        + [NoiseCode("z", 5, "uniform")]
     )
 
 
@@ -55,17 +74,84 @@ class InfoGAN(AdversarialModel, GenerativeModel):
     the paper's 0.1 (the official code's default is 0.01; pass
     `leaky_relu_slope=0.01` to match it).
 
+    **InfoGAN-CR** (Lin et al., ICML 2020; official code
+    `fjxmlzn/InfoGAN-CR`, folder `InfoGAN-CR_dSprites`). `InfoGAN.dsprites()`
+    gives the official dSprites configuration; its parts are options:
+
+    - `architecture="infogan_cr"`: the official 64x64 networks
+      (`infogan_cr_networks`: spectrally normalised D/Q without BatchNorm,
+      lReLU 0.2, a 128-unit trunk) and the official optimizers as defaults:
+      Adam(beta_1=0.5, epsilon=1e-8) with learning rates G 1e-3, D/Q 2e-3
+      and CR discriminator 2e-3 (`config.py`, `gan/infogan_cr.py`).
+    - `contrastive_weight > 0`: the contrastive regulariser, a third player
+      `"cr_discriminator"` declared first, so the default alternating
+      schedule runs CR discriminator, then D/Q, then G, as the official
+      loop does. Per step, a label `k` is drawn uniformly among the
+      regularised codes and a pair of latent vectors shares the value of
+      code `k` and of the unregularised noise, the other regularised codes
+      being drawn independently (`contrastive_regularizer.contrastive_pairs`).
+      With `CE` the softmax cross-entropy of the CR discriminator's logits
+      on the pair (the two images stacked along channels) against `k`:
+
+      - CR player (the CR discriminator only): `CE`, G's images through a
+        stop-gradient;
+      - generator player: its loss above `+ w_t * CE`, so G cooperates
+        with the CR discriminator; D/Q's loss is unchanged.
+
+      `w_t` is the progressive weight: 0 before step `contrastive_start`,
+      `contrastive_weight` from then on (official: 2.0 from iteration
+      288,000 of 322,560). It is computed inside the step from a
+      non-trainable step counter (`contrastive_step`, advanced by the CR
+      player's update, once per step in the default schedules), so it
+      switches during one `fit` call without retracing, and is saved with
+      the weights. At the switch the official code also re-initialises the
+      CR discriminator and its Adam state; call
+      `restart_contrastive_discriminator()` at that step (the example
+      script `examples/train_infogan_dsprites.py` does).
+
+    Deviations from the official InfoGAN-CR code, and why:
+
+    - each player's loss draws its own latent codes and pairs; the
+      official loop feeds one draw to the CR, D/Q and both G updates of an
+      iteration. Fresh draws keep the players independent of the schedule
+      and are an unbiased estimate of the same expectations.
+    - pair images are generated with BatchNorm in training mode throughout;
+      the official code uses inference mode while the CR weight is 0. That
+      only changes what the CR discriminator sees before the weight
+      switches on, and the official code discards that discriminator at
+      the switch.
+    - the stored spectral-norm vectors advance by one power iteration per
+      step, as in the official code, but in D's real-image call and in the
+      CR player's call instead of after the last G update. The weights
+      they are computed from are the same (nothing updates D or the CR
+      discriminator between those two points); those two calls see a
+      vector one power iteration less converged, every other call the
+      same one.
+    - the sigmoid of D is folded into the loss (softplus) as above.
+    - the gap between non-shared codes (`gap_start` etc.) is fixed at 0,
+      the value of every official dSprites configuration.
+
     Args:
         image_shape: `(size, size, channels)` with size 28, 32 or 64 and 1
-            or 3 channels; images are floats in `[0, 1]`.
+            or 3 channels (64 only with `architecture="infogan_cr"`);
+            images are floats in `[0, 1]`.
         latent_space: a `LatentSpace` (default: the paper's MNIST codes).
         q_network: `"shared"` (Q on D's trunk, the paper's choice) or
             `"separate"` (Q with its own trunk of the same architecture).
         info_weights: dict `code name -> lambda` for the information term;
-            codes left out weigh 1.0 (the official `info_reg_coeff`).
+            codes left out weigh 1.0 (the official `info_reg_coeff`;
+            InfoGAN-CR's `info_coe` is 0.05).
         learn_scale: whether Q learns the scale of continuous posteriors
             (the official code fixes it to 1).
-        leaky_relu_slope: slope of D's and Q's leaky ReLUs.
+        leaky_relu_slope: slope of D's and Q's leaky ReLUs; default 0.1
+            with `architecture="infogan"` and 0.2 (G's too, fixed) with
+            `"infogan_cr"`.
+        architecture: `"infogan"` (Chen et al.'s networks) or
+            `"infogan_cr"` (InfoGAN-CR's 64x64 dSprites networks).
+        contrastive_weight: final weight of the contrastive regulariser in
+            G's loss; 0 (default) builds no CR discriminator.
+        contrastive_start: the training step from which that weight applies
+            (0: from the start).
         update_schedule, seed: see `AdversarialModel`.
 
     Example:
@@ -77,6 +163,19 @@ class InfoGAN(AdversarialModel, GenerativeModel):
     grid = model.traverse("c1", np.linspace(-2, 2, 10), seed=0)
     posteriors = model.encode(images[:16])  # {"digit": probs, "c1": means, ...}
     ```
+
+    InfoGAN-CR on procedural dSprites (a few steps; the official run is
+    322,560 steps at batch 64, see `examples/train_infogan_dsprites.py`):
+
+    ```python
+    from keras_disentangle.datasets import DSprites
+
+    model = keras_disentangle.InfoGAN.dsprites(contrastive=True, seed=0)
+    model.compile()  # Adam(0.5): G 1e-3, D/Q 2e-3, CR discriminator 2e-3
+    batches = DSprites().batches(batch_size=64, seed=0, drop_remainder=True)
+    model.fit(batches, epochs=1, steps_per_epoch=20)
+    means = model.encode(DSprites()[:256])  # {"c1": (256, 1), ...}
+    ```
     """
 
     def __init__(
@@ -86,9 +185,12 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         q_network="shared",
         info_weights=None,
         learn_scale=False,
-        leaky_relu_slope=0.1,
+        leaky_relu_slope=None,
         update_schedule="alternating",
         seed=None,
+        architecture="infogan",
+        contrastive_weight=0.0,
+        contrastive_start=0,
         **kwargs,
     ):
         super().__init__(update_schedule=update_schedule, seed=seed, **kwargs)
@@ -101,12 +203,35 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 "q_network must be 'shared' (Q on D's trunk) or 'separate'. "
                 f"Received: {q_network!r}"
             )
-        self.image_shape = networks.check_image_shape(image_shape)
+        if architecture not in _ARCHITECTURES:
+            raise ValueError(
+                f"architecture must be one of {_ARCHITECTURES}. "
+                f"Received: {architecture!r}"
+            )
+        if float(contrastive_weight) < 0 or int(contrastive_start) < 0:
+            raise ValueError(
+                "contrastive_weight and contrastive_start must be >= 0. "
+                f"Received: {contrastive_weight!r}, {contrastive_start!r}"
+            )
+        if architecture == "infogan_cr":
+            self.image_shape = cr_networks.check_image_shape(image_shape)
+        else:
+            self.image_shape = networks.check_image_shape(image_shape)
+        if leaky_relu_slope is None:
+            leaky_relu_slope = 0.2 if architecture == "infogan_cr" else 0.1
+        self.architecture = architecture
         self.latent_space = latent_space
         self.q_network_mode = q_network
         self.info_weights = dict(info_weights or {})
         self.learn_scale = bool(learn_scale)
         self.leaky_relu_slope = float(leaky_relu_slope)
+        self.contrastive_weight = float(contrastive_weight)
+        self.contrastive_start = int(contrastive_start)
+        # D's training flag on generated images. The Chen et al. networks
+        # need batch statistics there. The InfoGAN-CR networks have no
+        # BatchNorm: their flag only advances the spectral-norm power
+        # iteration, which the official code does once per step.
+        self._fake_training = architecture == "infogan"
         # Validates the weights against the codes before training starts.
         regularized = [c.name for c in latent_space.regularized_codes]
         unknown = [n for n in self.info_weights if n not in regularized]
@@ -115,26 +240,132 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 f"info_weights names {unknown}, which are not regularized "
                 f"codes of the latent space ({regularized})."
             )
-
-        self.generator = networks.infogan_generator(
-            latent_space.dim, self.image_shape
-        )
-        self.trunk = networks.infogan_trunk(
-            self.image_shape, self.leaky_relu_slope
-        )
-        self.d_head = networks.infogan_d_head()
-        self.q_trunk = (
-            networks.infogan_trunk(
-                self.image_shape, self.leaky_relu_slope, name="q_trunk"
+        if self.contrastive_weight > 0 and len(regularized) < 2:
+            raise ValueError(
+                "The contrastive regularizer tells regularized codes apart "
+                f"and needs at least two; this latent space has {regularized}."
             )
-            if q_network == "separate"
+
+        if architecture == "infogan_cr":
+            self._build_infogan_cr_networks()
+        else:
+            self.generator = networks.infogan_generator(
+                latent_space.dim, self.image_shape
+            )
+            self.trunk = networks.infogan_trunk(
+                self.image_shape, self.leaky_relu_slope
+            )
+            self.d_head = networks.infogan_d_head()
+            self.q_trunk = (
+                networks.infogan_trunk(
+                    self.image_shape, self.leaky_relu_slope, name="q_trunk"
+                )
+                if q_network == "separate"
+                else None
+            )
+            self.q_network = networks.infogan_q_network(
+                QHead(latent_space, learn_scale=self.learn_scale),
+                leaky_relu_slope=self.leaky_relu_slope,
+            )
+        self.cr_discriminator = None
+        if self.contrastive_weight > 0:
+            self.cr_discriminator = self._build_cr_discriminator()
+            self.contrastive_step = self.add_weight(
+                shape=(),
+                initializer="zeros",
+                trainable=False,
+                name="contrastive_step",
+            )
+            self.current_contrastive_weight = self.add_weight(
+                shape=(),
+                initializer="zeros",
+                trainable=False,
+                name="current_contrastive_weight",
+            )
+        self.built = True
+
+    @classmethod
+    def dsprites(cls, contrastive=True, seed=None, **overrides):
+        """InfoGAN-CR's official dSprites configuration.
+
+        64x64x1 images, `infogan_dsprites_latent_space()` (five
+        regularised U(-1, 1) codes `c1`..`c5` and five noise columns `z`),
+        `architecture="infogan_cr"`, information weight 0.05 on every code
+        (`info_coe_de` = `info_coe_infod` = 0.05), two generator updates
+        per step (the official loop runs G's optimizer twice per
+        iteration) and, with `contrastive=True`, the CR weight 2.0 from
+        step 288,000 on. `contrastive=False` is "InfoGAN (modified)" of
+        the paper's Table 1: the same run without the CR (the official
+        checkpoints for that row are the CR runs at iteration 287,999,
+        before the weight switches on).
+
+        Args:
+            contrastive: whether to add the contrastive regulariser.
+            seed: the model's seed.
+            **overrides: any other constructor argument, e.g.
+                `contrastive_start=0` for a constant CR weight.
+
+        Example:
+
+        ```python
+        model = InfoGAN.dsprites(contrastive=True, seed=0)
+        model.compile()
+        ```
+        """
+        if not contrastive and overrides.get("contrastive_weight"):
+            raise ValueError(
+                "InfoGAN.dsprites(contrastive=False) has no contrastive "
+                "regularizer; drop contrastive_weight or pass "
+                "contrastive=True."
+            )
+        latent_space = overrides.pop(
+            "latent_space", infogan_dsprites_latent_space()
+        )
+        if isinstance(latent_space, dict):
+            latent_space = LatentSpace.from_config(latent_space)
+        config = {
+            "image_shape": (64, 64, 1),
+            "latent_space": latent_space,
+            "architecture": "infogan_cr",
+            "info_weights": {
+                code.name: 0.05 for code in latent_space.regularized_codes
+            },
+            "update_schedule": {"generator": 2},
+            "contrastive_weight": (
+                cr.DSPRITES_CONTRASTIVE_WEIGHT if contrastive else 0.0
+            ),
+            "contrastive_start": cr.DSPRITES_CONTRASTIVE_START,
+            "seed": seed,
+        }
+        config.update(overrides)
+        return cls(**config)
+
+    def _build_infogan_cr_networks(self):
+        slope = self.leaky_relu_slope
+        self.generator = cr_networks.infogan_cr_generator(
+            self.latent_space.dim, self.image_shape
+        )
+        self.trunk = cr_networks.infogan_cr_trunk(self.image_shape, slope)
+        self.d_head = cr_networks.infogan_cr_d_head()
+        self.q_trunk = (
+            cr_networks.infogan_cr_trunk(
+                self.image_shape, slope, name="q_trunk"
+            )
+            if self.q_network_mode == "separate"
             else None
         )
-        self.q_network = networks.infogan_q_network(
-            QHead(latent_space, learn_scale=self.learn_scale),
-            leaky_relu_slope=self.leaky_relu_slope,
+        self.q_network = cr_networks.infogan_cr_q_network(
+            self.latent_space,
+            learn_scale=self.learn_scale,
+            leaky_relu_slope=slope,
         )
-        self.built = True
+
+    def _build_cr_discriminator(self):
+        return cr_networks.contrastive_discriminator(
+            self.image_shape,
+            len(self.latent_space.regularized_codes),
+            leaky_relu_slope=0.2,
+        )
 
     # Networks -----------------------------------------------------------------
 
@@ -158,10 +389,26 @@ class InfoGAN(AdversarialModel, GenerativeModel):
     # Training -----------------------------------------------------------------
 
     def default_optimizers(self):
-        return {
-            "discriminator": keras.optimizers.Adam(2e-4, beta_1=0.5),
-            "generator": keras.optimizers.Adam(1e-3, beta_1=0.5),
-        }
+        if self.architecture == "infogan_cr":
+            # InfoGAN-CR: de_lr, infod_lr, crd_lr; TF1 Adam's epsilon.
+            optimizers = {
+                "discriminator": keras.optimizers.Adam(
+                    2e-3, beta_1=0.5, epsilon=1e-8
+                ),
+                "generator": keras.optimizers.Adam(
+                    1e-3, beta_1=0.5, epsilon=1e-8
+                ),
+            }
+        else:
+            optimizers = {
+                "discriminator": keras.optimizers.Adam(2e-4, beta_1=0.5),
+                "generator": keras.optimizers.Adam(1e-3, beta_1=0.5),
+            }
+        if self.cr_discriminator is not None:
+            optimizers["cr_discriminator"] = keras.optimizers.Adam(
+                2e-3, beta_1=0.5, epsilon=1e-8
+            )
+        return optimizers
 
     def build_players(self):
         d_networks = [self.trunk, self.d_head, self.q_network]
@@ -171,7 +418,18 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         d_logs = ["d_loss", "info_loss", "mi"]
         if categorical:
             d_logs.append("q_accuracy")
-        return [
+        players = []
+        if self.cr_discriminator is not None:
+            players.append(
+                Player(
+                    "cr_discriminator",
+                    variables=self.cr_discriminator.trainable_variables,
+                    loss=self.contrastive_discriminator_loss,
+                    objective="cr_loss",
+                    logs=["cr_loss", "cr_accuracy", "cr_weight"],
+                )
+            )
+        return players + [
             Player(
                 "discriminator",
                 variables=[
@@ -198,7 +456,9 @@ class InfoGAN(AdversarialModel, GenerativeModel):
             self.generator(self.latent_space.concat(codes), training=True)
         )
         real_logits, _ = self.discriminate(real, training=True)
-        fake_logits, posteriors = self.discriminate(fake, training=True)
+        fake_logits, posteriors = self.discriminate(
+            fake, training=self._fake_training
+        )
         adversarial = ops.mean(ops.softplus(-real_logits)) + ops.mean(
             ops.softplus(fake_logits)
         )
@@ -220,12 +480,103 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         batch = ops.shape(real)[0]
         codes = self.latent_space.sample(batch, self.seed_generator)
         fake = self.generator(self.latent_space.concat(codes), training=True)
-        fake_logits, posteriors = self.discriminate(fake, training=True)
+        fake_logits, posteriors = self.discriminate(
+            fake, training=self._fake_training
+        )
         adversarial = ops.mean(ops.softplus(-fake_logits))
         info, _ = mutual_information_loss(
             self.latent_space, codes, posteriors, self.info_weights
         )
-        return {"g_loss": adversarial + info}
+        loss = adversarial + info
+        if self.cr_discriminator is not None:
+            logits, labels = self._contrastive_logits_and_labels(
+                batch, generator_gradient=True
+            )
+            weight = ops.cast(self.current_contrastive_weight, loss.dtype)
+            loss = loss + weight * cr.contrastive_loss(logits, labels)
+        return {"g_loss": loss}
+
+    # Contrastive regularizer --------------------------------------------------
+
+    def contrastive_discriminator_loss(self, data):
+        """The CR player's loss; also advances the CR weight schedule."""
+        real = self._training_images(data)
+        batch = ops.shape(real)[0]
+        step = ops.convert_to_tensor(self.contrastive_step)
+        switched_on = ops.greater_equal(step, float(self.contrastive_start))
+        weight = ops.cast(switched_on, "float32") * self.contrastive_weight
+        self.current_contrastive_weight.assign(weight)
+        self.contrastive_step.assign(step + 1.0)
+        logits, labels = self._contrastive_logits_and_labels(
+            batch, generator_gradient=False
+        )
+        return {
+            "cr_loss": cr.contrastive_loss(logits, labels),
+            "cr_accuracy": cr.contrastive_accuracy(logits, labels),
+            "cr_weight": weight,
+        }
+
+    def _contrastive_logits_and_labels(self, batch, generator_gradient):
+        first, second, labels = cr.contrastive_pairs(
+            self.latent_space, batch, self.seed_generator
+        )
+        images = []
+        for codes in (first, second):
+            # One generator call per image of the pair: separate BatchNorm
+            # statistics, as the official code builds two decoder graphs.
+            x = self.generator(self.latent_space.concat(codes), training=True)
+            images.append(x if generator_gradient else ops.stop_gradient(x))
+        # The power iteration advances in the CR player's call only.
+        logits = self.contrastive_logits(
+            *images, training=not generator_gradient
+        )
+        return logits, labels
+
+    def contrastive_logits(self, first_images, second_images, training=False):
+        """The CR discriminator's logits for pairs of images.
+
+        The pair is stacked along the channel axis (first image's channels
+        first); the logits say which regularised code (in the order of
+        `latent_space.regularized_codes`) the two images share.
+        """
+        if self.cr_discriminator is None:
+            raise ValueError(
+                "This InfoGAN has no contrastive regularizer; build it with "
+                "contrastive_weight > 0."
+            )
+        return self.cr_discriminator(
+            cr.pair_images(first_images, second_images), training=training
+        )
+
+    def contrastive_weight_at(self, step):
+        """The CR weight the schedule gives at a training step (a float)."""
+        return cr.contrastive_weight_at(
+            step, self.contrastive_weight, self.contrastive_start
+        )
+
+    def restart_contrastive_discriminator(self, seed=None):
+        """Re-initialises the CR discriminator and its optimizer state.
+
+        The official code does this at the step where the CR weight
+        switches on (`gan/infogan_cr.py`, the training loop); call it
+        between `fit` calls at `contrastive_start`. As there, the trainable
+        weights are redrawn from the networks' initialisers (here with
+        numpy, `seed`; default: the model's seed) while the non-trainable
+        spectral-norm vectors are kept; learning rates are kept, Adam's
+        moments and iteration count (its bias correction) restart at zero.
+        """
+        if self.cr_discriminator is None:
+            raise ValueError("This InfoGAN has no contrastive regularizer.")
+        cr_networks.reinitialize(
+            self.cr_discriminator,
+            self.seed if seed is None else seed,
+            power_iteration=False,
+        )
+        player = (self._players or {}).get("cr_discriminator")
+        if player is not None and player.optimizer is not None:
+            for variable in player.optimizer.variables:
+                if not variable.path.endswith("learning_rate"):
+                    variable.assign(ops.zeros(variable.shape, variable.dtype))
 
     def _training_images(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -323,6 +674,9 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 "leaky_relu_slope": self.leaky_relu_slope,
                 "update_schedule": self.update_schedule,
                 "seed": self.seed,
+                "architecture": self.architecture,
+                "contrastive_weight": self.contrastive_weight,
+                "contrastive_start": self.contrastive_start,
             }
         )
         return config
