@@ -28,30 +28,23 @@ repository. The script:
 PNGs go to --out. Every random choice follows --seed.
 """
 
-import argparse
 import os
-import pathlib
-import shlex
-import sys
 import time
 
 import keras
 import numpy as np
+from _mnist_common import last_logs
+from _mnist_common import mnist_parser
+from _mnist_common import shell_command
 
 import keras_disentangle as kd
 from keras_disentangle import editing
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.utils.image_grid import save_image_grid
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
-        REPO.parent / "shared" / "data" / "mnist"
-    )
-    parser.add_argument("--data-dir", default=default_dir)
+    parser = mnist_parser(__doc__.splitlines()[0])
     parser.add_argument("--out", default="edit_out", help="folder for PNGs")
     parser.add_argument(
         "--steps", type=int, default=200, help="optimiser steps per inversion"
@@ -93,11 +86,7 @@ def checkpoints(steps):
 
 def main(argv=None):
     args = parse_args(argv)
-    command = " ".join(
-        [f"KERAS_BACKEND={keras.backend.backend()}", "python"]
-        + [shlex.quote(a) for a in sys.argv]
-    )
-    print(command)
+    print(shell_command())
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -150,7 +139,7 @@ def main(argv=None):
         shuffle=False,
         verbose=0,
     )
-    logs = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
+    logs = last_logs(history)
     print(f"trained in {time.perf_counter() - start:.0f} s; last epoch {logs}")
 
     # 3. Inversion ----------------------------------------------------------

@@ -20,32 +20,23 @@ same error against another test digit (`EGr_b`), and writes a PNG whose
 row pairs are test digits and their reconstructions G(E(x)).
 """
 
-import argparse
-import os
-import pathlib
-import shlex
-import sys
-import time
-
 import keras
 import numpy as np
+from _mnist_common import fit_steps
+from _mnist_common import mnist_parser
+from _mnist_common import print_training_summary
+from _mnist_common import save_reconstruction_pairs
+from _mnist_common import shell_command
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import BatchDataset
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.models.bigan import bigan_learning_rate
-from keras_disentangle.utils import save_image_grid
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
 OFFICIAL_EPOCHS = 400
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
-        REPO.parent / "shared" / "data" / "mnist"
-    )
-    parser.add_argument("--data-dir", default=default_dir)
+    parser = mnist_parser(__doc__.splitlines()[0])
     parser.add_argument(
         "--steps", type=int, default=OFFICIAL_EPOCHS * 469, help="updates"
     )
@@ -60,23 +51,6 @@ def parse_args(argv=None):
     )
     parser.add_argument("--weights", help="optional path to save weights")
     return parser.parse_args(argv)
-
-
-def fit_steps(model, images, steps, batch_size, seed):
-    """Trains for about `steps` updates on shuffled full batches."""
-    batches = BatchDataset(
-        images,
-        batch_size=batch_size,
-        shuffle=True,
-        seed=seed,
-        drop_remainder=True,
-    )
-    per_epoch = min(steps, len(batches))
-    epochs = -(-steps // per_epoch)
-    history = model.fit(
-        batches, epochs=epochs, steps_per_epoch=per_epoch, verbose=2
-    )
-    return history, epochs * per_epoch
 
 
 def nearest_neighbour_accuracy(train, train_labels, test, test_labels):
@@ -94,10 +68,7 @@ def nearest_neighbour_accuracy(train, train_labels, test, test_labels):
 
 def main(argv=None):
     args = parse_args(argv)
-    command = " ".join(
-        [f"KERAS_BACKEND={keras.backend.backend()}", "python"]
-        + [shlex.quote(a) for a in sys.argv]
-    )
+    command = shell_command()
     train_images, train_labels = load_mnist("train", data_dir=args.data_dir)
     test_images, test_labels = load_mnist("test", data_dir=args.data_dir)
 
@@ -113,11 +84,9 @@ def main(argv=None):
             for name in ("discriminator", "encoder_generator")
         }
     )
-    start = time.perf_counter()
-    history, steps = fit_steps(
+    history, steps, seconds = fit_steps(
         model, train_images, args.steps, args.batch_size, args.seed
     )
-    seconds = time.perf_counter() - start
 
     rng = np.random.default_rng(args.seed)
     reference = rng.permutation(len(train_images))[: args.reference_size]
@@ -137,13 +106,7 @@ def main(argv=None):
     shifted = np.roll(test_images, 1, axis=0)
     baseline = np.sqrt(np.sum((recon - shifted) ** 2, axis=(1, 2, 3)))
 
-    logs = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
-    print(
-        f"backend={keras.backend.backend()} steps={steps} "
-        f"batch={args.batch_size} time={seconds:.0f}s "
-        f"({steps / seconds:.2f} steps/s)"
-    )
-    print(f"final logs: {logs}")
+    print_training_summary(history, steps, args.batch_size, seconds)
     for name, accuracy in accuracies.items():
         print(
             f"1-NN test accuracy on {name}: {accuracy:.4f} "
@@ -153,13 +116,7 @@ def main(argv=None):
         f"reconstruction error |x - G(E(x))| (EGr): {error.mean():.3f}; "
         f"against another digit (EGr_b): {baseline.mean():.3f}"
     )
-    rows = []
-    for pair in range(5):
-        chosen = slice(10 * pair, 10 * pair + 10)
-        rows += [test_images[chosen], recon[chosen]]
-    save_image_grid(
-        args.out, np.concatenate(rows), rows=10, columns=10, scale=2
-    )
+    save_reconstruction_pairs(args.out, test_images, recon)
     print(f"wrote {args.out} (row pairs: test digits, then G(E(x)))")
     if args.weights:
         model.save_weights(args.weights)

@@ -13,28 +13,21 @@ Hungarian) and writes the classic InfoGAN figure: rows are the 10 values of
 the categorical code, columns sweep a continuous code from -2 to 2.
 """
 
-import argparse
-import os
-import pathlib
 import time
 
 import keras
 import numpy as np
+from _mnist_common import mnist_parser
+from _mnist_common import print_training_summary
 
 import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.metrics import clustering_accuracy
 from keras_disentangle.utils.image_grid import save_image_grid
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
-        REPO.parent / "shared" / "data" / "mnist"
-    )
-    parser.add_argument("--data-dir", default=default_dir)
+    parser = mnist_parser(__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--code", default="c1", help="continuous code to sweep")
@@ -69,13 +62,7 @@ def main(argv=None):
 
     predicted = model.encode(test_images)["digit"].argmax(axis=1)
     accuracy = clustering_accuracy(test_labels, predicted)
-    logs = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
-    print(
-        f"backend={keras.backend.backend()} steps={args.steps} "
-        f"batch={args.batch_size} time={seconds:.0f}s "
-        f"({args.steps / seconds:.2f} steps/s)"
-    )
-    print(f"final logs: {logs}")
+    print_training_summary(history, args.steps, args.batch_size, seconds)
     print(f"test accuracy of the categorical code (Hungarian): {accuracy:.4f}")
 
     images, rows, columns = model.traversal_grid(args.code, seed=args.seed)

@@ -19,53 +19,26 @@ reconstructions G(0.9 * standardised E(x)) of the test digits, and writes
 a PNG whose row pairs are test digits and their reconstructions.
 """
 
-import argparse
-import os
-import pathlib
-import shlex
-import sys
-import time
-
 import keras
 import numpy as np
+from _mnist_common import fit_steps
+from _mnist_common import mnist_parser
+from _mnist_common import print_training_summary
+from _mnist_common import save_reconstruction_pairs
+from _mnist_common import shell_command
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import BatchDataset
 from keras_disentangle.datasets import load_mnist
-from keras_disentangle.utils import save_image_grid
-
-REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
-        REPO.parent / "shared" / "data" / "mnist"
-    )
-    parser.add_argument("--data-dir", default=default_dir)
+    parser = mnist_parser(__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10 * 937)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="ogan_reconstructions.png")
     parser.add_argument("--weights", help="optional path to save weights")
     return parser.parse_args(argv)
-
-
-def fit_steps(model, images, steps, batch_size, seed):
-    """Trains for about `steps` updates on shuffled full batches."""
-    batches = BatchDataset(
-        images,
-        batch_size=batch_size,
-        shuffle=True,
-        seed=seed,
-        drop_remainder=True,
-    )
-    per_epoch = min(steps, len(batches))
-    epochs = -(-steps // per_epoch)
-    history = model.fit(
-        batches, epochs=epochs, steps_per_epoch=per_epoch, verbose=2
-    )
-    return history, epochs * per_epoch
 
 
 def correlations(z, codes):
@@ -82,21 +55,16 @@ def correlations(z, codes):
 
 def main(argv=None):
     args = parse_args(argv)
-    command = " ".join(
-        [f"KERAS_BACKEND={keras.backend.backend()}", "python"]
-        + [shlex.quote(a) for a in sys.argv]
-    )
+    command = shell_command()
     train_images, _ = load_mnist("train", data_dir=args.data_dir)
     test_images, _ = load_mnist("test", data_dir=args.data_dir)
 
     keras.utils.set_random_seed(args.seed)
     model = kd.OGAN(seed=args.seed)
     model.compile()
-    start = time.perf_counter()
-    history, steps = fit_steps(
+    history, steps, seconds = fit_steps(
         model, train_images, args.steps, args.batch_size, args.seed
     )
-    seconds = time.perf_counter() - start
 
     z = keras.ops.convert_to_numpy(
         model.latent_space.concat(
@@ -108,13 +76,7 @@ def main(argv=None):
     recon = model.reconstruct(test_images)
     mse = float(np.mean((recon - test_images) ** 2))
 
-    logs = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
-    print(
-        f"backend={keras.backend.backend()} steps={steps} "
-        f"batch={args.batch_size} time={seconds:.0f}s "
-        f"({steps / seconds:.2f} steps/s)"
-    )
-    print(f"final logs: {logs}")
+    print_training_summary(history, steps, args.batch_size, seconds)
     print(
         "Pearson correlation of z and E(G(z)), 10,000 prior samples: "
         f"per sample (across the {model.latent_dim} code dimensions, the "
@@ -122,13 +84,7 @@ def main(argv=None):
         f"samples) {per_dimension:.4f}"
     )
     print(f"pixel MSE of G(0.9 * standardised E(x)), test digits: {mse:.4f}")
-    rows = []
-    for pair in range(5):
-        chosen = slice(10 * pair, 10 * pair + 10)
-        rows += [test_images[chosen], recon[chosen]]
-    save_image_grid(
-        args.out, np.concatenate(rows), rows=10, columns=10, scale=2
-    )
+    save_reconstruction_pairs(args.out, test_images, recon)
     print(f"wrote {args.out} (row pairs: test digits, reconstructions)")
     if args.weights:
         model.save_weights(args.weights)

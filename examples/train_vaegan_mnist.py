@@ -26,32 +26,22 @@ the built-in `"mnist_digits"` (99.22 % test accuracy) by default, or a
 preset directory written by `presets/train_feature_classifier.py`.
 """
 
-import argparse
-import os
-import pathlib
-import shlex
-import sys
-import time
-
 import keras
 import numpy as np
+from _mnist_common import fit_steps
+from _mnist_common import last_logs
+from _mnist_common import mnist_parser
+from _mnist_common import shell_command
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import BatchDataset
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.metrics import FeatureClassifier
 from keras_disentangle.metrics import frechet_distance
 from keras_disentangle.utils import save_image_grid
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
-
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
-        REPO.parent / "shared" / "data" / "mnist"
-    )
-    parser.add_argument("--data-dir", default=default_dir)
+    parser = mnist_parser(__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=150 * 250)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
@@ -72,29 +62,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def fit_steps(model, images, steps, batch_size, seed):
-    """Trains for about `steps` updates on shuffled full batches."""
-    batches = BatchDataset(
-        images,
-        batch_size=batch_size,
-        shuffle=True,
-        seed=seed,
-        drop_remainder=True,
-    )
-    per_epoch = min(steps, len(batches))
-    epochs = -(-steps // per_epoch)
-    history = model.fit(
-        batches, epochs=epochs, steps_per_epoch=per_epoch, verbose=2
-    )
-    return history, epochs * per_epoch
-
-
 def main(argv=None):
     args = parse_args(argv)
-    command = " ".join(
-        [f"KERAS_BACKEND={keras.backend.backend()}", "python"]
-        + [shlex.quote(a) for a in sys.argv]
-    )
+    command = shell_command()
     classifier = FeatureClassifier.from_preset(args.classifier)
 
     train_images, _ = load_mnist("train", data_dir=args.data_dir)
@@ -115,11 +85,9 @@ def main(argv=None):
         keras.utils.set_random_seed(args.seed)
         model = kd.VAEGAN(seed=args.seed, **kwargs)
         model.compile()
-        start = time.perf_counter()
-        history, steps = fit_steps(
+        history, steps, seconds = fit_steps(
             model, train_images, args.steps, args.batch_size, args.seed
         )
-        seconds = time.perf_counter() - start
         recon = model.reconstruct(originals)
         reconstructions[name] = recon
         results[name] = {
@@ -129,9 +97,7 @@ def main(argv=None):
             "pixel_mse": float(np.mean((recon - originals) ** 2)),
             "steps": steps,
             "seconds": round(seconds),
-            "final_logs": {
-                k: round(float(v[-1]), 4) for k, v in history.history.items()
-            },
+            "final_logs": last_logs(history),
         }
 
     print(

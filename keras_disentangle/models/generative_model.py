@@ -9,6 +9,22 @@ from keras_disentangle.latent.traversal import traversal_codes
 from keras_disentangle.presets.preset_mixin import PresetMixin
 
 
+def inference_in_batches(owner, name, fn, inputs, batch_size):
+    """`fn(inputs)` as a numpy array, `batch_size` rows per call.
+
+    Each batch goes through the backend's `inference_call(owner, name, fn,
+    batch)`: `owner` holds the weights `fn` reads and `name` tells its
+    inference functions apart (JAX compiles one per owner and name).
+    """
+    outputs = []
+    for start in range(0, int(inputs.shape[0]), batch_size):
+        chunk = inputs[start : start + batch_size]
+        outputs.append(
+            ops.convert_to_numpy(inference_call(owner, name, fn, chunk))
+        )
+    return np.concatenate(outputs, axis=0)
+
+
 class GenerativeModel(PresetMixin):
     """Mixin: a latent space, `generate()`, and `encode()` where possible.
 
@@ -35,17 +51,13 @@ class GenerativeModel(PresetMixin):
         """
         latents = self.latents(n_or_codes, seed=seed)
         generator = self.generator
-        outputs = []
-        for start in range(0, int(latents.shape[0]), batch_size):
-            chunk = latents[start : start + batch_size]
-            images = inference_call(
-                generator,
-                "generate",
-                lambda x: generator(x, training=False),
-                chunk,
-            )
-            outputs.append(ops.convert_to_numpy(images))
-        return np.concatenate(outputs, axis=0)
+        return inference_in_batches(
+            generator,
+            "generate",
+            lambda x: generator(x, training=False),
+            latents,
+            batch_size,
+        )
 
     def latents(self, n_or_codes, seed=None):
         """The concatenated latent matrix for `generate()`'s argument."""

@@ -3,7 +3,9 @@
 Errors name the expected shape or range and how to fix the input.
 """
 
+import keras
 import numpy as np
+from keras import ops
 
 
 def check_image_shape(image_shape):
@@ -39,6 +41,12 @@ def check_image_batch(model, x):
             f"shape {tuple(x.shape)}.{hint}"
         )
     return x
+
+
+def training_images(model, data):
+    """The checked images of a `fit()` batch, in `model.compute_dtype`."""
+    x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    return ops.cast(check_image_batch(model, x), model.compute_dtype)
 
 
 def check_image_array(model, x):

@@ -1,42 +1,30 @@
-import inspect
+import functools
 
 import keras
 import numpy as np
 import pytest
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import load_mnist
 from keras_disentangle.models.bigan import bigan_learning_rate
 from keras_disentangle.models.bigan import bigan_losses
+from tests.models.image_model_utils import assert_fit_rejects_bad_images
+from tests.models.image_model_utils import assert_round_trip
+from tests.models.image_model_utils import assert_unchanged
+from tests.models.image_model_utils import compile_for
+from tests.models.image_model_utils import constructor_defaults
+from tests.models.image_model_utils import random_images
+from tests.models.image_model_utils import to_numpy
+from tests.models.image_model_utils import values
 
 LOG_2 = float(np.log(2.0))
 DECAY, LR = 0.01, 0.5
 PLAYERS = ("discriminator", "encoder_generator")
 
-
-def _np(x):
-    return keras.ops.convert_to_numpy(x)
-
-
-def _values(variables):
-    return [np.array(_np(v)) for v in variables]
-
-
-def tiny(**kwargs):
-    kwargs.setdefault("units", 16)
-    kwargs.setdefault("latent_dim", 4)
-    return kd.BiGAN(**kwargs)
-
-
-def random_images(n, seed=0):
-    return np.random.RandomState(seed).rand(n, 28, 28, 1).astype("float32")
+tiny = functools.partial(kd.BiGAN, units=16, latent_dim=4)
 
 
 def test_paper_defaults_and_network_structure():
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(kd.BiGAN).parameters.items()
-    }
+    defaults = constructor_defaults(kd.BiGAN)
     assert defaults["latent_dim"] == 50
     assert defaults["latent_distribution"] == "uniform"
     assert defaults["units"] == 1024
@@ -64,7 +52,7 @@ def test_paper_defaults_and_network_structure():
     assert len(norms) == 4 and not any(n.center or n.scale for n in norms)
     for name, optimizer in model.default_optimizers().items():
         assert isinstance(optimizer, keras.optimizers.Adam), name
-        assert np.isclose(float(_np(optimizer.learning_rate)), 2e-4)
+        assert np.isclose(float(to_numpy(optimizer.learning_rate)), 2e-4)
         assert optimizer.beta_1 == 0.5
 
 
@@ -83,8 +71,8 @@ def test_losses_match_hand_computation():
     expected_eg = 0.5 * (
         np.mean(-np.log(1 - sigmoid(real))) + np.mean(-np.log(sigmoid(fake)))
     )
-    np.testing.assert_allclose(_np(d_loss), expected_d, rtol=1e-5)
-    np.testing.assert_allclose(_np(eg_loss), expected_eg, rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(d_loss), expected_d, rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(eg_loss), expected_eg, rtol=1e-5)
 
 
 class Stepped:
@@ -96,17 +84,11 @@ class Stepped:
     def __init__(self):
         keras.utils.set_random_seed(0)
         self.model = model = tiny(weight_decay=DECAY, seed=0)
-        kwargs = {}
-        if keras.backend.backend() == "tensorflow":
-            kwargs = {"jit_compile": False}  # a graph, without XLA
-        model.compile(
-            optimizer={name: keras.optimizers.SGD(LR) for name in PLAYERS},
-            **kwargs,
-        )
+        compile_for(model, {name: keras.optimizers.SGD(LR) for name in PLAYERS})
         self.images = random_images(16)
-        self.initial = _values(model.trainable_variables)
+        self.initial = values(model.trainable_variables)
         self.history = model.fit(self.images, batch_size=16, verbose=0).history
-        self.after_first = _values(model.trainable_variables)
+        self.after_first = values(model.trainable_variables)
         self.weights = model.get_weights()
 
     def restore(self, **rates):
@@ -177,25 +159,26 @@ def test_each_player_moves_only_its_networks(stepped, player):
     # After the first step D's logit is no longer zero: every network now
     # receives adversarial gradients.
     stepped.restore(**{other: 0.0})
-    own_before, others_before = _values(own), _values(others)
+    own_before, others_before = values(own), values(others)
     model.fit(stepped.images, batch_size=16, verbose=0)
     for variable, before in zip(own, own_before):
         # More than the weight decay alone: the adversarial loss reaches it.
-        assert not np.allclose(_np(variable), before * (1 - LR * DECAY)), (
+        assert not np.allclose(to_numpy(variable), before * (1 - LR * DECAY)), (
             variable.path
         )
-    for variable, before in zip(others, others_before):
-        np.testing.assert_array_equal(_np(variable), before)
+    assert_unchanged(others, others_before)
 
 
-def test_short_training_on_real_mnist_moves_the_game(stepped, mnist_dir):
-    images, _ = load_mnist("test", data_dir=mnist_dir)
-    train, held_out = images[:256], images[512:768]
+def test_short_training_on_real_mnist_moves_the_game(
+    stepped, mnist_test_images
+):
+    train = mnist_test_images[:256]
+    held_out = mnist_test_images[512:768]
     model = stepped.model
     stepped.restore()
 
     def code_spread():
-        return float(np.std(_np(model.encoder(held_out, training=True))))
+        return float(np.std(to_numpy(model.encoder(held_out, training=True))))
 
     spread_before = code_spread()
     history = model.fit(train, batch_size=16, epochs=2, verbose=0).history
@@ -227,21 +210,16 @@ def test_encode_reconstruct_interface():
 
 def test_config_round_trip_and_weights():
     model = tiny(latent_distribution="normal", weight_decay=1e-4, seed=3)
-    config = keras.saving.serialize_keras_object(model)
-    restored = keras.saving.deserialize_keras_object(config)
-    assert isinstance(restored, kd.BiGAN)
-    assert restored.get_config() == model.get_config()
-    restored.set_weights(model.get_weights())
-    z = model.latent_space.concat(model.latent_space.sample(3, seed=0))
-    np.testing.assert_allclose(_np(model(z)), _np(restored(z)), atol=1e-6)
+    restored = assert_round_trip(model)
     images = random_images(3)
     np.testing.assert_allclose(
         model.encode(images)["z"], restored.encode(images)["z"], atol=1e-6
     )
+    z = model.latent_space.concat(model.latent_space.sample(3, seed=0))
     pair = [keras.ops.convert_to_tensor(x) for x in (images, z)]
     np.testing.assert_allclose(
-        _np(model.discriminator(pair)),
-        _np(restored.discriminator(pair)),
+        to_numpy(model.discriminator(pair)),
+        to_numpy(restored.discriminator(pair)),
         atol=1e-6,
     )
 
@@ -251,7 +229,7 @@ def test_learning_rate_schedule_matches_the_official_one():
     schedule = bigan_learning_rate(steps_per_epoch=10, epochs=4, decay_epochs=4)
 
     def rate(step):
-        return float(_np(schedule(step)))
+        return float(to_numpy(schedule(step)))
 
     assert np.isclose(rate(0), 2e-4)
     assert np.isclose(rate(4 * 10 - 1), 2e-4)
@@ -265,15 +243,7 @@ def test_learning_rate_schedule_matches_the_official_one():
 
 def test_bad_inputs_raise_clear_errors():
     model = tiny()
-    with pytest.raises(RuntimeError, match=r"model.compile\(\)"):
-        model.fit(np.zeros((8, 28, 28, 1), "float32"), verbose=0)
-    model.compile()
-    with pytest.raises(ValueError, match=r"images\[\.\.\., None\]"):
-        model.fit(np.zeros((8, 28, 28), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\(batch, 28, 28, 1\)"):
-        model.fit(np.zeros((8, 32, 32, 1), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
-        model.fit(np.full((8, 28, 28, 1), 255.0, "float32"), verbose=0)
+    assert_fit_rejects_bad_images(model)
     with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
         model.encode(np.full((2, 28, 28, 1), 3.0, "float32"))
     with pytest.raises(ValueError, match=r"\(n, 28, 28, 1\)"):

@@ -1,4 +1,4 @@
-import inspect
+import functools
 
 import keras
 import numpy as np
@@ -6,44 +6,24 @@ import pytest
 from keras import ops
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import load_mnist
 from keras_disentangle.engine import value_and_input_gradient
 from keras_disentangle.models.ogan import o_gan_loss
 from keras_disentangle.models.ogan import pearson_correlation
 from keras_disentangle.models.ogan.ogan_networks import num_downsamplings
+from tests.models.image_model_utils import assert_fit_rejects_bad_images
+from tests.models.image_model_utils import assert_moved
+from tests.models.image_model_utils import assert_round_trip
+from tests.models.image_model_utils import compile_for
+from tests.models.image_model_utils import constructor_defaults
+from tests.models.image_model_utils import random_images
+from tests.models.image_model_utils import to_numpy
+from tests.models.image_model_utils import values
 
-
-def compile_for(model, optimizer=None, few_steps=False):
-    """Eager on TensorFlow for a step or two, graph (not XLA) for more."""
-    kwargs = {}
-    if keras.backend.backend() == "tensorflow":
-        kwargs = {"run_eagerly": True} if few_steps else {"jit_compile": False}
-    model.compile(optimizer=optimizer, **kwargs)
-
-
-def _np(x):
-    return keras.ops.convert_to_numpy(x)
-
-
-def _values(variables):
-    return [np.array(_np(v)) for v in variables]
-
-
-def tiny(**kwargs):
-    kwargs.setdefault("base_filters", 4)
-    kwargs.setdefault("latent_dim", 8)
-    return kd.OGAN(**kwargs)
-
-
-def random_images(n, seed=0):
-    return np.random.RandomState(seed).rand(n, 28, 28, 1).astype("float32")
+tiny = functools.partial(kd.OGAN, base_filters=4, latent_dim=8)
 
 
 def test_paper_defaults_and_network_structure():
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(kd.OGAN).parameters.items()
-    }
+    defaults = constructor_defaults(kd.OGAN)
     assert defaults["latent_dim"] == 64
     assert defaults["base_filters"] == 64
     assert defaults["correlation_weight"] == 0.5
@@ -68,7 +48,7 @@ def test_paper_defaults_and_network_structure():
     assert model.latent_space["z"].distribution == "normal"
     (optimizer,) = model.default_optimizers().values()
     assert isinstance(optimizer, keras.optimizers.RMSprop)
-    assert np.isclose(float(_np(optimizer.learning_rate)), 1e-4)
+    assert np.isclose(float(to_numpy(optimizer.learning_rate)), 1e-4)
     assert optimizer.rho == 0.99
     # 32, 64 and 128 px halve down to 4x4, 28 px to 7x7.
     assert num_downsamplings((28, 28, 1)) == (2, 7)
@@ -87,17 +67,17 @@ def test_loss_matches_numpy_on_fixed_inputs():
     terms = o_gan_loss(z, real_codes, fake_codes, fake_codes, real, fake)
     rho = np.array([np.corrcoef(a, b)[0, 1] for a, b in zip(z, fake_codes)])
     np.testing.assert_allclose(
-        _np(pearson_correlation(z, fake_codes)), rho, rtol=1e-5, atol=1e-6
+        to_numpy(pearson_correlation(z, fake_codes)), rho, rtol=1e-5, atol=1e-6
     )
     t1 = real_codes.mean(axis=1) - fake_codes.mean(axis=1)
     # Pixel distances on the official [-1, 1] scale.
     distance = np.mean(((2 * real - 1) - (2 * fake - 1)) ** 2, axis=(1, 2, 3))
     qp = 0.25 * t1**2 / distance
     expected = np.mean(t1 - 0.5 * rho) + np.mean(qp)
-    np.testing.assert_allclose(_np(terms["loss"]), expected, rtol=1e-5)
-    np.testing.assert_allclose(_np(terms["z_corr"]), rho.mean(), rtol=1e-5)
-    np.testing.assert_allclose(_np(terms["t_loss"]), t1.mean(), rtol=1e-5)
-    np.testing.assert_allclose(_np(terms["qp_loss"]), qp.mean(), rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(terms["loss"]), expected, rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(terms["z_corr"]), rho.mean(), rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(terms["t_loss"]), t1.mean(), rtol=1e-5)
+    np.testing.assert_allclose(to_numpy(terms["qp_loss"]), qp.mean(), rtol=1e-5)
 
 
 def test_stop_gradients_route_each_term_to_its_network():
@@ -137,9 +117,11 @@ def test_stop_gradients_route_each_term_to_its_network():
 
     _, grad = value_and_input_gradient(full_loss, fake)
     _, expected = value_and_input_gradient(generator_part, fake)
-    np.testing.assert_allclose(_np(grad), _np(expected), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        to_numpy(grad), to_numpy(expected), rtol=1e-4, atol=1e-6
+    )
 
-    fake_codes = _np(encode(fake))
+    fake_codes = to_numpy(encode(fake))
 
     def through_codes(stacked):
         codes, codes_sg = stacked[0], stacked[1]
@@ -159,19 +141,13 @@ def test_stop_gradients_route_each_term_to_its_network():
     stacked = np.stack([fake_codes, fake_codes])
     _, grads = value_and_input_gradient(through_codes, stacked)
     _, expected = value_and_input_gradient(encoder_part, fake_codes)
-    grads = _np(grads)
+    grads = to_numpy(grads)
     np.testing.assert_allclose(
-        grads[0] + grads[1], _np(expected), rtol=1e-4, atol=1e-6
+        grads[0] + grads[1], to_numpy(expected), rtol=1e-4, atol=1e-6
     )
 
 
-@pytest.fixture(scope="module")
-def mnist_slice(mnist_dir):
-    images, _ = load_mnist("test", data_dir=mnist_dir)
-    return images[:512]
-
-
-def test_one_loss_trains_e_and_g_to_invert_each_other(mnist_slice):
+def test_one_loss_trains_e_and_g_to_invert_each_other(mnist_test_images):
     keras.utils.set_random_seed(2)
     model = tiny(latent_dim=16, seed=2)
     compile_for(model, keras.optimizers.RMSprop(3e-4, rho=0.99))
@@ -187,15 +163,16 @@ def test_one_loss_trains_e_and_g_to_invert_each_other(mnist_slice):
     def correlation():
         z = model.latent_space.concat(model.latent_space.sample(256, seed=5))
         codes = model.encoder(model.generator(z, training=True), training=True)
-        return float(np.mean(_np(pearson_correlation(z, codes))))
+        return float(np.mean(to_numpy(pearson_correlation(z, codes))))
 
     before = correlation()
-    weights = _values(variables)
-    first = model.fit(mnist_slice[:32], batch_size=32, verbose=0).history
-    for variable, a in zip(variables, weights):
-        assert not np.allclose(a, _np(variable)), variable.path
+    weights = values(variables)
+    first = model.fit(mnist_test_images[:32], batch_size=32, verbose=0).history
+    assert_moved(variables, weights)
     assert abs(first["z_corr"][0]) < 0.3
-    history = model.fit(mnist_slice[:256], batch_size=32, epochs=2, verbose=0)
+    history = model.fit(
+        mnist_test_images[:256], batch_size=32, epochs=2, verbose=0
+    )
     assert abs(before) < 0.3
     # Per-sample Pearson correlation of z and E(G(z)), logged and fresh.
     assert history.history["z_corr"][-1] > 0.7, history.history
@@ -210,7 +187,7 @@ def test_encode_critic_reconstruct_interface():
     codes = model.encode(images[..., 0])["z"]
     assert codes.shape == (5, 8)
     np.testing.assert_allclose(
-        _np(model.critic(images)), codes.mean(axis=1), rtol=1e-5, atol=1e-6
+        to_numpy(model.critic(images)), codes.mean(axis=1), rtol=1e-5, atol=1e-6
     )
     recon = model.reconstruct(images)
     assert recon.shape == (5, 28, 28, 1)
@@ -225,13 +202,7 @@ def test_encode_critic_reconstruct_interface():
 
 def test_config_round_trip_and_weights():
     model = tiny(correlation_weight=0.25, leaky_relu_slope=0.1, seed=3)
-    config = keras.saving.serialize_keras_object(model)
-    restored = keras.saving.deserialize_keras_object(config)
-    assert isinstance(restored, kd.OGAN)
-    assert restored.get_config() == model.get_config()
-    restored.set_weights(model.get_weights())
-    z = model.latent_space.concat(model.latent_space.sample(3, seed=0))
-    np.testing.assert_allclose(_np(model(z)), _np(restored(z)), atol=1e-6)
+    restored = assert_round_trip(model)
     images = random_images(3)
     np.testing.assert_allclose(
         model.encode(images)["z"], restored.encode(images)["z"], atol=1e-5
@@ -240,15 +211,7 @@ def test_config_round_trip_and_weights():
 
 def test_bad_inputs_raise_clear_errors():
     model = tiny()
-    with pytest.raises(RuntimeError, match=r"model.compile\(\)"):
-        model.fit(np.zeros((8, 28, 28, 1), "float32"), verbose=0)
-    model.compile()
-    with pytest.raises(ValueError, match=r"images\[\.\.\., None\]"):
-        model.fit(np.zeros((8, 28, 28), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\(batch, 28, 28, 1\)"):
-        model.fit(np.zeros((8, 32, 32, 1), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
-        model.fit(np.full((8, 28, 28, 1), 255.0, "float32"), verbose=0)
+    assert_fit_rejects_bad_images(model)
     with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
         model.encode(np.full((2, 28, 28, 1), 2.0, "float32"))
     with pytest.raises(ValueError, match="square images"):

@@ -1,4 +1,4 @@
-import inspect
+import functools
 import itertools
 
 import keras
@@ -6,44 +6,25 @@ import numpy as np
 import pytest
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import load_mnist
 from keras_disentangle.models.vaegan import bernoulli_nll
 from keras_disentangle.models.vaegan import gan_balance
 from keras_disentangle.models.vaegan import gaussian_kl
 from keras_disentangle.models.vaegan import gaussian_nll
+from tests.models.image_model_utils import assert_fit_rejects_bad_images
+from tests.models.image_model_utils import assert_moved
+from tests.models.image_model_utils import assert_round_trip
+from tests.models.image_model_utils import assert_unchanged
+from tests.models.image_model_utils import compile_for
+from tests.models.image_model_utils import constructor_defaults
+from tests.models.image_model_utils import random_images
+from tests.models.image_model_utils import to_numpy
+from tests.models.image_model_utils import values
 
-
-def _np(x):
-    return keras.ops.convert_to_numpy(x)
-
-
-def _values(variables):
-    return [np.array(_np(v)) for v in variables]
-
-
-def tiny(**kwargs):
-    kwargs.setdefault("units", 16)
-    kwargs.setdefault("latent_dim", 4)
-    return kd.VAEGAN(**kwargs)
-
-
-def random_images(n, seed=0):
-    return np.random.RandomState(seed).rand(n, 28, 28, 1).astype("float32")
-
-
-def compile_for(model, optimizer=None, few_steps=False):
-    """Eager on TensorFlow for a step or two, graph (not XLA) for more."""
-    kwargs = {}
-    if keras.backend.backend() == "tensorflow":
-        kwargs = {"run_eagerly": True} if few_steps else {"jit_compile": False}
-    model.compile(optimizer=optimizer, **kwargs)
+tiny = functools.partial(kd.VAEGAN, units=16, latent_dim=4)
 
 
 def test_paper_defaults_and_network_structure():
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(kd.VAEGAN).parameters.items()
-    }
+    defaults = constructor_defaults(kd.VAEGAN)
     assert defaults["latent_dim"] == 64
     assert defaults["units"] == 1024
     assert defaults["feature_layer"] == "dense_2"
@@ -74,7 +55,7 @@ def test_paper_defaults_and_network_structure():
     assert set(optimizers) == {"encoder", "decoder", "discriminator"}
     for optimizer in optimizers.values():
         assert isinstance(optimizer, keras.optimizers.RMSprop)
-        assert np.isclose(float(_np(optimizer.learning_rate)), 0.025 / 64)
+        assert np.isclose(float(to_numpy(optimizer.learning_rate)), 0.025 / 64)
         assert optimizer.rho == 0.9
     vae = tiny(adversarial=False)
     assert vae.discriminator is None
@@ -89,20 +70,20 @@ def test_kl_and_likelihoods_match_closed_forms():
     # KL(N(m, s^2) || N(0, 1)) = log(1 / s) + (s^2 + m^2) / 2 - 1 / 2.
     closed = np.sum(-0.5 * log_var + 0.5 * (var + mean**2) - 0.5, axis=1)
     np.testing.assert_allclose(
-        _np(gaussian_kl(mean, log_var)), closed.mean(), rtol=1e-5
+        to_numpy(gaussian_kl(mean, log_var)), closed.mean(), rtol=1e-5
     )
     prediction = rng.rand(3, 4, 4, 1).astype("float32")
     target = rng.rand(3, 4, 4, 1).astype("float32")
     squared = ((prediction - target).astype("float64") ** 2).reshape(3, -1)
     np.testing.assert_allclose(
-        _np(gaussian_nll(prediction, target)),
+        to_numpy(gaussian_nll(prediction, target)),
         np.mean(0.5 * squared.sum(axis=1)),
         rtol=1e-5,
     )
     p, t = prediction.astype("float64"), target.astype("float64")
     bce = -(t * np.log(p) + (1 - t) * np.log(1 - p)).reshape(3, -1)
     np.testing.assert_allclose(
-        _np(bernoulli_nll(prediction, target)),
+        to_numpy(bernoulli_nll(prediction, target)),
         np.mean(bce.sum(axis=1)),
         rtol=1e-4,
     )
@@ -124,7 +105,7 @@ def test_gan_balance_matches_the_official_rule():
         d_step, dec_step = gan_balance(
             np.float32(real), np.float32(fake), 0.68, 0.35
         )
-        assert (float(_np(d_step)), float(_np(dec_step))) == official(
+        assert (float(to_numpy(d_step)), float(to_numpy(dec_step))) == official(
             real, fake
         ), (real, fake)
 
@@ -149,10 +130,10 @@ class Stepper:
         # Small logits: both costs near log 2, inside the balance band, on
         # every backend's random initialisation.
         logit = model.discriminator.get_layer("logit")
-        logit.kernel.assign(0.05 * _np(logit.kernel))
+        logit.kernel.assign(0.05 * to_numpy(logit.kernel))
         self.weights = model.get_weights()
-        self.optimizer_state = _values(model.optimizer.variables)
-        self.seed_state = _np(model.seed_generator.state).copy()
+        self.optimizer_state = values(model.optimizer.variables)
+        self.seed_state = to_numpy(model.seed_generator.state).copy()
         self.images = random_images(16)
 
     def restore(self, rates, logit=None):
@@ -213,13 +194,11 @@ def test_balance_rule_holds_the_losing_decoder(stepper):
     """b = 0.7: -log(1 - D(fake)) = 1.10 > 1.03, so Dec must not step."""
     networks = {name: getattr(stepper.model, name) for name in PLAYERS}
     stepper.restore({}, logit=(0.0, 0.7))
-    before = {
-        n: _values(net.trainable_variables) for n, net in networks.items()
-    }
+    before = {n: values(net.trainable_variables) for n, net in networks.items()}
     logs = stepper.step(dict.fromkeys(PLAYERS, 1e-3), logit=(0.0, 0.7))
     assert logs["dec_step"] == [0.0] and logs["d_step"] == [1.0]
     for name, network in networks.items():
-        after = _values(network.trainable_variables)
+        after = values(network.trainable_variables)
         moved = [not np.array_equal(a, b) for a, b in zip(before[name], after)]
         assert not any(moved) if name == "decoder" else any(moved), name
 
@@ -233,43 +212,36 @@ def test_each_player_moves_only_its_network(stepper, player):
     }
     stepper.restore({})
     before = {
-        name: _values(net.trainable_variables) for name, net in networks.items()
+        name: values(net.trainable_variables) for name, net in networks.items()
     }
     logs = stepper.step({player: 1e-3})
     assert logs["d_step"] == logs["dec_step"] == [1.0]
     for name, network in networks.items():
-        variables = network.trainable_variables
-        for variable, a in zip(variables, before[name]):
-            if name == player:
-                assert not np.allclose(a, _np(variable)), variable.path
-            else:
-                np.testing.assert_array_equal(a, _np(variable))
+        if name == player:
+            assert_moved(network.trainable_variables, before[name])
+        else:
+            assert_unchanged(network.trainable_variables, before[name])
 
 
 def test_gan_term_never_reaches_the_encoder(stepper):
     """The encoder's step is the same whatever D's output layer says."""
     stepper.step({"encoder": 1e-3})
-    first = _values(stepper.model.encoder.trainable_variables)
+    first = values(stepper.model.encoder.trainable_variables)
     stepper.step({"encoder": 1e-3}, logit=(0.0, -2.0))
-    second = _values(stepper.model.encoder.trainable_variables)
+    second = values(stepper.model.encoder.trainable_variables)
     for a, b in zip(first, second):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
 
 
-@pytest.fixture(scope="module")
-def mnist_slice(mnist_dir):
-    images, _ = load_mnist("test", data_dir=mnist_dir)
-    return images[:512], images[512:768]
-
-
 def pixel_error(model, images):
     mean, _ = model.encoder(images, training=True)
-    reconstructed = _np(model.decoder(mean, training=True))
+    reconstructed = to_numpy(model.decoder(mean, training=True))
     return float(np.mean((reconstructed - images) ** 2))
 
 
-def test_plain_vae_learns_to_reconstruct_real_mnist(mnist_slice):
-    train, held_out = mnist_slice
+def test_plain_vae_learns_to_reconstruct_real_mnist(mnist_test_images):
+    train = mnist_test_images[:512]
+    held_out = mnist_test_images[512:768]
     keras.utils.set_random_seed(2)
     model = tiny(adversarial=False, units=64, latent_dim=8, seed=2)
     compile_for(
@@ -288,13 +260,14 @@ def test_plain_vae_learns_to_reconstruct_real_mnist(mnist_slice):
 
 
 def test_feature_wise_reconstruction_trains_encoder_and_decoder(
-    stepper, mnist_slice
+    stepper, mnist_test_images
 ):
     """gamma = 1 and D held still: an autoencoder in D's feature space."""
-    train, held_out = mnist_slice
+    train = mnist_test_images[:512]
+    held_out = mnist_test_images[512:768]
     model = stepper.model
     stepper.restore({"encoder": 3e-3, "decoder": 3e-3})
-    d_before = _values(model.discriminator.trainable_variables)
+    d_before = values(model.discriminator.trainable_variables)
 
     def held_out_feature_loss():
         mean, _ = model.encoder(held_out, training=True)
@@ -303,15 +276,14 @@ def test_feature_wise_reconstruction_trains_encoder_and_decoder(
             keras.ops.concatenate([reconstructed, held_out]), training=True
         )
         fake, real = keras.ops.split(features, 2)
-        return float(_np(gaussian_nll(fake, real)))
+        return float(to_numpy(gaussian_nll(fake, real)))
 
     loss_before = held_out_feature_loss()
     history = model.fit(train[:128], batch_size=16, epochs=2, verbose=0)
     recon = history.history["recon_loss"]
     assert recon[-1] < recon[0], history.history
     assert held_out_feature_loss() < 0.8 * loss_before
-    for a, b in zip(d_before, _values(model.discriminator.trainable_variables)):
-        np.testing.assert_array_equal(a, b)
+    assert_unchanged(model.discriminator.trainable_variables, d_before)
 
 
 def test_encode_reconstruct_interface():
@@ -320,7 +292,7 @@ def test_encode_reconstruct_interface():
     codes = model.encode(images[..., 0])["z"]
     assert codes.shape == (5, 4)
     mean, _ = model.encoder(images)
-    np.testing.assert_allclose(codes, _np(mean), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(codes, to_numpy(mean), rtol=1e-5, atol=1e-6)
     recon = model.reconstruct(images)
     assert recon.shape == (5, 28, 28, 1)
     assert recon.min() >= 0.0 and recon.max() <= 1.0
@@ -336,11 +308,7 @@ def test_config_round_trip_and_weights(adversarial):
         pixel_loss="bernoulli",
         seed=4,
     )
-    config = keras.saving.serialize_keras_object(model)
-    restored = keras.saving.deserialize_keras_object(config)
-    assert isinstance(restored, kd.VAEGAN)
-    assert restored.get_config() == model.get_config()
-    restored.set_weights(model.get_weights())
+    restored = assert_round_trip(model)
     images = random_images(3)
     np.testing.assert_allclose(
         model.reconstruct(images), restored.reconstruct(images), atol=1e-6
@@ -349,20 +317,12 @@ def test_config_round_trip_and_weights(adversarial):
         for a, b in zip(
             model.discriminator(images), restored.discriminator(images)
         ):
-            np.testing.assert_allclose(_np(a), _np(b), atol=1e-6)
+            np.testing.assert_allclose(to_numpy(a), to_numpy(b), atol=1e-6)
 
 
 def test_bad_inputs_raise_clear_errors():
     model = tiny()
-    with pytest.raises(RuntimeError, match=r"model.compile\(\)"):
-        model.fit(np.zeros((8, 28, 28, 1), "float32"), verbose=0)
-    model.compile()
-    with pytest.raises(ValueError, match=r"images\[\.\.\., None\]"):
-        model.fit(np.zeros((8, 28, 28), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\(batch, 28, 28, 1\)"):
-        model.fit(np.zeros((8, 32, 32, 1), "float32"), verbose=0)
-    with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
-        model.fit(np.full((8, 28, 28, 1), 255.0, "float32"), verbose=0)
+    assert_fit_rejects_bad_images(model)
     with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
         model.reconstruct(np.full((2, 28, 28, 1), -1.0, "float32"))
     with pytest.raises(ValueError, match="one of.*'relu_2'"):

@@ -1,7 +1,6 @@
 """BiGAN (Donahue, Kraehenbuehl and Darrell, ICLR 2017)."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_disentangle.engine.adversarial_model import AdversarialModel
@@ -10,9 +9,10 @@ from keras_disentangle.latent.codes import NoiseCode
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.models.bigan import bigan_networks as networks
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.generative_model import inference_in_batches
 from keras_disentangle.models.image_checks import as_image_array
 from keras_disentangle.models.image_checks import check_image_array
-from keras_disentangle.models.image_checks import check_image_batch
+from keras_disentangle.models.image_checks import training_images
 
 
 def bigan_losses(real_logits, fake_logits):
@@ -238,13 +238,13 @@ class BiGAN(AdversarialModel, GenerativeModel):
         return real_logits, fake_logits
 
     def discriminator_loss(self, data):
-        real = self._training_images(data)
+        real = training_images(self, data)
         d_loss, _ = bigan_losses(*self._logits(real, stop_gradient=True))
         decay = _l2(self.discriminator.trainable_variables, self.weight_decay)
         return {"d_loss": d_loss + decay}
 
     def encoder_generator_loss(self, data):
-        real = self._training_images(data)
+        real = training_images(self, data)
         _, eg_loss = bigan_losses(*self._logits(real, stop_gradient=False))
         decay = _l2(
             self.encoder.trainable_variables
@@ -253,10 +253,6 @@ class BiGAN(AdversarialModel, GenerativeModel):
         )
         return {"eg_loss": eg_loss + decay}
 
-    def _training_images(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return ops.cast(check_image_batch(self, x), self.compute_dtype)
-
     def validate_training_data(self, x):
         check_image_array(self, x)
 
@@ -264,30 +260,28 @@ class BiGAN(AdversarialModel, GenerativeModel):
 
     def encode(self, images, batch_size=256):
         """`E(x)` for images in `[0, 1]`: `{"z": array (n, latent_dim)}`."""
-        return {"z": self._map(self.encoder, images, batch_size)}
+        return {"z": self._map("encode", self.encoder, images, batch_size)}
 
     def encode_features(self, images, batch_size=256):
         """E's last hidden layer (1024-d), the official `NNC_e-` features."""
         features = keras.Model(
             self.encoder.input, self.encoder.get_layer("features").output
         )
-        return self._map(features, images, batch_size)
+        return self._map("encode_features", features, images, batch_size)
 
     def reconstruct(self, images, batch_size=256):
         """`G(E(x))` as a numpy array in `[0, 1]`."""
         codes = self.encode(images, batch_size)["z"]
         return self.generate(codes, batch_size=batch_size)
 
-    def _map(self, network, images, batch_size):
-        images = as_image_array(self, images)
-        return np.concatenate(
-            [
-                ops.convert_to_numpy(
-                    network(images[start : start + batch_size], training=False)
-                )
-                for start in range(0, len(images), batch_size)
-            ],
-            axis=0,
+    def _map(self, name, network, images, batch_size):
+        # `network` is E or a view of E's layers: E owns every weight it reads.
+        return inference_in_batches(
+            self.encoder,
+            name,
+            lambda x: network(x, training=False),
+            as_image_array(self, images),
+            batch_size,
         )
 
     # Serialization ------------------------------------------------------------

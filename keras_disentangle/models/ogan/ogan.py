@@ -9,10 +9,11 @@ from keras_disentangle.engine.player import Player
 from keras_disentangle.latent.codes import NoiseCode
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.generative_model import inference_in_batches
 from keras_disentangle.models.image_checks import as_image_array
 from keras_disentangle.models.image_checks import check_image_array
-from keras_disentangle.models.image_checks import check_image_batch
 from keras_disentangle.models.image_checks import check_image_shape
+from keras_disentangle.models.image_checks import training_images
 from keras_disentangle.models.ogan import ogan_networks as networks
 
 
@@ -205,7 +206,7 @@ class OGAN(AdversarialModel, GenerativeModel):
         ]
 
     def ogan_loss(self, data):
-        real = self._training_images(data)
+        real = training_images(self, data)
         batch = ops.shape(real)[0]
         z = self.latent_space.concat(
             self.latent_space.sample(batch, self.seed_generator)
@@ -222,10 +223,6 @@ class OGAN(AdversarialModel, GenerativeModel):
             self.correlation_weight,
         )
 
-    def _training_images(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return ops.cast(check_image_batch(self, x), self.compute_dtype)
-
     def validate_training_data(self, x):
         check_image_array(self, x)
 
@@ -233,14 +230,15 @@ class OGAN(AdversarialModel, GenerativeModel):
 
     def encode(self, images, batch_size=256):
         """`E(x)` for images in `[0, 1]`: `{"z": array (n, latent_dim)}`."""
-        images = as_image_array(self, images)
-        codes = [
-            ops.convert_to_numpy(
-                self.encoder(images[start : start + batch_size], training=False)
-            )
-            for start in range(0, len(images), batch_size)
-        ]
-        return {"z": np.concatenate(codes, axis=0)}
+        encoder = self.encoder
+        codes = inference_in_batches(
+            encoder,
+            "encode",
+            lambda x: encoder(x, training=False),
+            as_image_array(self, images),
+            batch_size,
+        )
+        return {"z": codes}
 
     def reconstruct(self, images, batch_size=256, scale=0.9):
         """`G(scale * standardise(E(x)))` as a numpy array in `[0, 1]`.

@@ -1,7 +1,6 @@
 """VAE-GAN: autoencoding beyond pixels (Larsen et al., ICML 2016)."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_disentangle.engine.adversarial_model import AdversarialModel
@@ -9,10 +8,11 @@ from keras_disentangle.engine.player import Player
 from keras_disentangle.latent.codes import NoiseCode
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.generative_model import inference_in_batches
 from keras_disentangle.models.image_checks import as_image_array
 from keras_disentangle.models.image_checks import check_image_array
-from keras_disentangle.models.image_checks import check_image_batch
 from keras_disentangle.models.image_checks import check_image_shape
+from keras_disentangle.models.image_checks import training_images
 from keras_disentangle.models.vaegan import vaegan_networks as networks
 
 _PIXEL_LOSSES = ("gaussian", "bernoulli")
@@ -360,12 +360,12 @@ class VAEGAN(AdversarialModel, GenerativeModel):
         return real_cost, fake_cost, d_step, dec_step
 
     def encoder_loss(self, data):
-        images = self._training_images(data)
+        images = training_images(self, data)
         kl, recon, _ = self._reconstruction(images)
         return {"enc_loss": kl + recon, "kl_loss": kl, "recon_loss": recon}
 
     def decoder_loss(self, data):
-        images = self._training_images(data)
+        images = training_images(self, data)
         _, recon, z = self._reconstruction(images)
         if not self.adversarial:
             return {"dec_loss": recon}
@@ -382,7 +382,7 @@ class VAEGAN(AdversarialModel, GenerativeModel):
         }
 
     def discriminator_loss(self, data):
-        images = self._training_images(data)
+        images = training_images(self, data)
         z = None
         if self.discriminate_reconstructions:
             _, _, z = self._sample_posterior(images)
@@ -398,10 +398,6 @@ class VAEGAN(AdversarialModel, GenerativeModel):
             "d_step": d_step,
         }
 
-    def _training_images(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return ops.cast(check_image_batch(self, x), self.compute_dtype)
-
     def validate_training_data(self, x):
         check_image_array(self, x)
 
@@ -409,14 +405,15 @@ class VAEGAN(AdversarialModel, GenerativeModel):
 
     def encode(self, images, batch_size=256):
         """Posterior means of `q(z | x)`: `{"z": array (n, latent_dim)}`."""
-        images = as_image_array(self, images)
-        means = [
-            ops.convert_to_numpy(
-                self.encoder(images[start : start + batch_size])[0]
-            )
-            for start in range(0, len(images), batch_size)
-        ]
-        return {"z": np.concatenate(means, axis=0)}
+        encoder = self.encoder
+        means = inference_in_batches(
+            encoder,
+            "encode",
+            lambda x: encoder(x, training=False)[0],
+            as_image_array(self, images),
+            batch_size,
+        )
+        return {"z": means}
 
     def reconstruct(self, images, batch_size=256):
         """`Dec(E[z | x])` as a numpy array in `[0, 1]`."""

@@ -1,0 +1,87 @@
+"""Pieces shared by the MNIST example scripts (not an example itself).
+
+An argument parser with `--data-dir`, a fit loop counted in steps, the
+run summary the scripts print and their grid of digits beside their
+reconstructions.
+"""
+
+import argparse
+import os
+import pathlib
+import shlex
+import sys
+import time
+
+import keras
+import numpy as np
+
+from keras_disentangle.datasets import BatchDataset
+from keras_disentangle.utils import save_image_grid
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def mnist_parser(description):
+    """An `ArgumentParser` with `--data-dir`, the folder of the MNIST files.
+
+    Its default is `$KERAS_DISENTANGLE_MNIST_DIR`, else `shared/data/mnist`
+    next to the repository.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
+        REPO.parent / "shared" / "data" / "mnist"
+    )
+    parser.add_argument("--data-dir", default=default_dir)
+    return parser
+
+
+def shell_command():
+    """The command line that ran this script, with its Keras backend."""
+    return " ".join(
+        [f"KERAS_BACKEND={keras.backend.backend()}", "python"]
+        + [shlex.quote(a) for a in sys.argv]
+    )
+
+
+def fit_steps(model, images, steps, batch_size, seed):
+    """Trains for about `steps` updates on shuffled full batches.
+
+    Returns `(history, steps taken, seconds)`.
+    """
+    start = time.perf_counter()
+    batches = BatchDataset(
+        images,
+        batch_size=batch_size,
+        shuffle=True,
+        seed=seed,
+        drop_remainder=True,
+    )
+    per_epoch = min(steps, len(batches))
+    epochs = -(-steps // per_epoch)
+    history = model.fit(
+        batches, epochs=epochs, steps_per_epoch=per_epoch, verbose=2
+    )
+    return history, epochs * per_epoch, time.perf_counter() - start
+
+
+def last_logs(history):
+    """The last value of each logged metric, rounded to 4 decimals."""
+    return {k: round(float(v[-1]), 4) for k, v in history.history.items()}
+
+
+def print_training_summary(history, steps, batch_size, seconds):
+    print(
+        f"backend={keras.backend.backend()} steps={steps} "
+        f"batch={batch_size} time={seconds:.0f}s "
+        f"({steps / seconds:.2f} steps/s)"
+    )
+    print(f"final logs: {last_logs(history)}")
+
+
+def save_reconstruction_pairs(path, images, reconstructions):
+    """A 10x10 PNG: 5 row pairs of 10 digits, then their reconstructions."""
+    rows = []
+    for pair in range(5):
+        chosen = slice(10 * pair, 10 * pair + 10)
+        rows += [images[chosen], reconstructions[chosen]]
+    save_image_grid(path, np.concatenate(rows), rows=10, columns=10, scale=2)
