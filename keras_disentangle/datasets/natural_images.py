@@ -30,7 +30,8 @@ def _cached_pool():
     if not images:
         raise ImportError(
             "No natural images found: install scikit-learn (china.jpg and "
-            "flower.jpg ship with it) or scikit-image."
+            "flower.jpg ship with it: "
+            "`pip install \"keras-disentangle[metrics]\"`) or scikit-image."
         )
     return tuple(np.asarray(im, dtype=np.float32) / 255.0 for im in images)
 

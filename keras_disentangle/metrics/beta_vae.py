@@ -8,6 +8,7 @@ from keras_disentangle.metrics.utils import MAX_IMAGES_PER_CALL
 from keras_disentangle.metrics.utils import as_rng
 from keras_disentangle.metrics.utils import check_num_samples
 from keras_disentangle.metrics.utils import represent
+from keras_disentangle.metrics.utils import require_scikit_learn
 from keras_disentangle.metrics.utils import sklearn_seed
 
 
@@ -80,6 +81,7 @@ def compute_beta_vae(
     >>> score["eval_accuracy"] > 0.9
     True
     """
+    require_scikit_learn("The BetaVAE score")
     from sklearn.linear_model import LogisticRegression
 
     params = metric_settings(

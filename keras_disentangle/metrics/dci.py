@@ -8,6 +8,7 @@ from keras_disentangle.metrics.utils import as_rng
 from keras_disentangle.metrics.utils import check_codes
 from keras_disentangle.metrics.utils import check_factors
 from keras_disentangle.metrics.utils import check_num_samples
+from keras_disentangle.metrics.utils import require_scikit_learn
 from keras_disentangle.metrics.utils import sample_factors_and_codes
 from keras_disentangle.metrics.utils import sklearn_seed
 
@@ -80,6 +81,7 @@ def dci_from_codes(
         `informativeness_train`, `informativeness_test` and the
         `importance_matrix` `(num_codes, num_factors)`.
     """
+    require_scikit_learn("DCI")
     from sklearn.ensemble import GradientBoostingClassifier
 
     codes_train = check_codes(codes_train, "DCI")

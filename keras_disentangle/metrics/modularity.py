@@ -10,6 +10,7 @@ from keras_disentangle.metrics.utils import check_factors
 from keras_disentangle.metrics.utils import check_num_samples
 from keras_disentangle.metrics.utils import histogram_discretize
 from keras_disentangle.metrics.utils import mutual_information_matrix
+from keras_disentangle.metrics.utils import require_scikit_learn
 from keras_disentangle.metrics.utils import sample_factors_and_codes
 from keras_disentangle.metrics.utils import sklearn_seed
 
@@ -56,6 +57,7 @@ def explicitness_from_codes(
     Returns:
         `(train_score, test_score)`.
     """
+    require_scikit_learn("Explicitness")
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 

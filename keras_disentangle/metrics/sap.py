@@ -9,6 +9,7 @@ from keras_disentangle.metrics.utils import as_rng
 from keras_disentangle.metrics.utils import check_codes
 from keras_disentangle.metrics.utils import check_factors
 from keras_disentangle.metrics.utils import check_num_samples
+from keras_disentangle.metrics.utils import require_scikit_learn
 from keras_disentangle.metrics.utils import sample_factors_and_codes
 
 
@@ -35,6 +36,7 @@ def sap_score_matrix(
                 if cov[0, 0] > 1e-12:
                     matrix[i, j] = cov[0, 1] ** 2 / (cov[0, 0] * cov[1, 1])
         return matrix
+    require_scikit_learn("The SAP score")
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.svm import LinearSVC
 
