@@ -40,6 +40,43 @@ def test_schedules_match_closed_form(schedule, expected_w, expected_theta):
     np.testing.assert_allclose(theta, expected_theta, rtol=1e-6)
 
 
+def test_adam_updates_follow_adams_formulas_over_several_steps():
+    # The engine applies Keras's Adam (in place on torch); three alternating
+    # steps of the bilinear game, against Adam written out in numpy.
+    lr, beta_1, beta_2, eps = 0.05, 0.8, 0.99, 1e-7
+    model = BilinearGame(update_schedule="alternating")
+    model.compile(
+        optimizer={
+            name: keras.optimizers.Adam(
+                lr, beta_1=beta_1, beta_2=beta_2, epsilon=eps
+            )
+            for name in ("discriminator", "generator")
+        }
+    )
+    data = np.full((4, 1), 0.25, "float32")
+    w, theta = 0.5, 2.0
+    state = {"w": [0.0, 0.0], "theta": [0.0, 0.0]}
+
+    def adam(name, value, grad, t):
+        m, v = state[name]
+        m = beta_1 * m + (1 - beta_1) * grad
+        v = beta_2 * v + (1 - beta_2) * grad**2
+        state[name] = [m, v]
+        alpha = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        return value - alpha * m / (np.sqrt(v) + eps)
+
+    for t in (1, 2, 3):
+        _fit_one_step(model, data)
+        w = adam("w", w, theta - 0.25, t)
+        theta = adam("theta", theta, -w, t)
+        np.testing.assert_allclose(
+            float(keras.ops.convert_to_numpy(model.d.value)), w, rtol=1e-5
+        )
+        np.testing.assert_allclose(
+            float(keras.ops.convert_to_numpy(model.g.value)), theta, rtol=1e-5
+        )
+
+
 @pytest.mark.parametrize("player", ["discriminator", "generator"])
 def test_each_player_changes_only_its_own_variables(player):
     keras.utils.set_random_seed(0)
