@@ -15,9 +15,10 @@ class FeatureClassifier(keras.Model, PresetMixin):
     dense ReLU layer named `"features"` (the embedding used by the Frechet
     distance, KID and precision/recall), dropout, and a dense layer of
     `num_classes` logits. Trained on MNIST it replaces the Inception
-    network of FID for digit-sized images. The trained MNIST classifier
-    ships as the preset `"mnist_digits"` (`FeatureClassifier.presets`),
-    trained by `presets/train_feature_classifier.py`.
+    network of FID for digit-sized images. Two trained classifiers ship as
+    presets (`FeatureClassifier.presets`): `"mnist_digits"` (MNIST digits)
+    and `"dsprites_shapes"` (dSprites' three shapes, 64x64), both trained
+    by `presets/train_feature_classifier.py`.
 
     Inputs are float images `(batch, *image_shape)` in `[0, 1]`; the model
     returns logits.

@@ -31,6 +31,15 @@ BUILTIN_PRESETS = {
         ),
         "hf_handle": "hf://keras-disentangle/feature-classifier-mnist",
     },
+    "dsprites_shapes": {
+        "class_name": "keras_disentangle>FeatureClassifier",
+        "description": (
+            "A small CNN that tells dSprites' three shapes (square, ellipse, "
+            "heart) apart in 64x64 images; its 64-d feature layer serves the "
+            "quality metrics on dSprites."
+        ),
+        "hf_handle": "hf://keras-disentangle/feature-classifier-dsprites",
+    },
 }
 
 

@@ -111,6 +111,24 @@ def test_builtin_mnist_digits_preset(mnist_dir):
     assert model.features(images[:4]).shape == (4, model.feature_dim)
 
 
+def test_builtin_dsprites_shapes_preset():
+    from keras_disentangle.datasets import DSprites
+
+    model = FeatureClassifier.from_preset("dsprites_shapes")
+    with open(_builtin_metadata("dsprites_shapes")) as f:
+        metadata = json.load(f)
+    # A fresh random draw from the whole grid (the preset's own test split
+    # is another draw of the same kind).
+    data = DSprites()
+    indices = np.random.default_rng(123).choice(len(data), 3000, replace=False)
+    shapes = np.asarray(data.factor_classes[indices])[:, 0]
+    predictions = np.argmax(model.logits(data.images(indices)), axis=-1)
+    accuracy = float(np.mean(predictions == shapes))
+    assert accuracy >= 0.98
+    assert abs(accuracy - metadata["metrics"]["test_accuracy"]) <= 0.01
+    assert model.features(data.images(indices[:4])).shape == (4, 64)
+
+
 def _builtin_metadata(name):
     from keras_disentangle.presets.builtin_presets import builtin_preset_dir
 
