@@ -21,6 +21,10 @@ repeats. The 1-minute load average is sampled before and after every timed
 repeat: on a shared machine, rerun when it is well above the CPU count
 (`--max-load` makes the script wait for a quieter machine first).
 
+Memory: each configuration's process reports its peak resident set size
+(everything: Python, the framework, the images, the model, the optimizer
+state) and, on a GPU, the framework's peak device allocation.
+
 Examples:
 
     python benchmarks/infogan_training_speed.py                  # MNIST
@@ -33,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -99,6 +104,33 @@ def _timed_repeats(run_once, repeats):
     return times, loads, logs
 
 
+def _peak_memory(framework):
+    """Peak RSS of this process and, on a GPU, the peak device allocation."""
+    peak = {
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        / 1024
+    }
+    device = None
+    if framework == "jax":
+        import jax
+
+        stats = jax.local_devices()[0].memory_stats() or {}
+        device = stats.get("peak_bytes_in_use")
+    elif framework == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            device = torch.cuda.max_memory_allocated()
+    elif framework == "tensorflow":
+        import tensorflow as tf
+
+        if tf.config.list_physical_devices("GPU"):
+            device = tf.config.experimental.get_memory_info("GPU:0")["peak"]
+    if device is not None:
+        peak["device_peak_mib"] = device / 2**20
+    return peak
+
+
 def child_keras(args, images):
     backend = os.environ["KERAS_BACKEND"]
     _set_threads(args.threads, backend)
@@ -143,6 +175,7 @@ def child_keras(args, images):
         "logs": logs,
         "jit_compile": str(model.jit_compile),
         "versions": versions,
+        **_peak_memory(backend),
     }
 
 
@@ -181,6 +214,7 @@ def child_plain(args, images):
         "logs": logs,
         "threads": torch.get_num_threads(),
         "versions": {"torch": torch.__version__},
+        **_peak_memory("torch"),
     }
 
 
@@ -375,6 +409,8 @@ def main(argv=None):
                 "loads": result["loads"],
                 "warmup_s": result["warmup_s"],
                 "logs": result["logs"],
+                "peak_rss_mib": result["peak_rss_mib"],
+                "device_peak_mib": result.get("device_peak_mib"),
             }
             print(
                 f"  {row['median']:.3f} steps/s (median), best "
@@ -396,16 +432,19 @@ def main(argv=None):
     print(
         "| configuration | resolved jit_compile | steps/s (median) | "
         "steps/s (best) | median vs plain PyTorch | warm-up fit (s) | "
-        "load avg (1 min) during runs |"
+        "load avg (1 min) during runs | peak RSS MiB | device peak MiB |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = f"{row['median'] / plain['median']:.2f}x" if plain else "-"
         loads = [x for pair in row["loads"] for x in pair]
+        device = row["device_peak_mib"]
+        device = "-" if device is None else f"{device:.0f}"
         print(
             f"| {row['label']} | {row['resolved_jit']} | "
             f"{row['median']:.3f} | {row['best']:.3f} | {ratio} | "
-            f"{row['warmup_s']:.1f} | {min(loads):.2f}-{max(loads):.2f} |"
+            f"{row['warmup_s']:.1f} | {min(loads):.2f}-{max(loads):.2f} | "
+            f"{row['peak_rss_mib']:.0f} | {device} |"
         )
     print()
     print(f"Machine: {describe_machine(versions)}.")
