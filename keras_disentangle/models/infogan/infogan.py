@@ -16,6 +16,9 @@ from keras_disentangle.latent.codes import UniformCode
 from keras_disentangle.latent.latent_space import LatentSpace
 from keras_disentangle.latent.traversal import traversal_grid_codes
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.image_checks import check_image_array
+from keras_disentangle.models.image_checks import check_image_batch
+from keras_disentangle.models.image_checks import training_images
 from keras_disentangle.models.infogan import contrastive_regularizer as cr
 from keras_disentangle.models.infogan import infogan_cr_networks as cr_networks
 from keras_disentangle.models.infogan import infogan_networks as networks
@@ -449,7 +452,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         ]
 
     def discriminator_loss(self, data):
-        real = self._training_images(data)
+        real = training_images(self, data)
         batch = ops.shape(real)[0]
         codes = self.latent_space.sample(batch, self.seed_generator)
         fake = ops.stop_gradient(
@@ -476,7 +479,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         return terms
 
     def generator_loss(self, data):
-        real = self._training_images(data)
+        real = training_images(self, data)
         batch = ops.shape(real)[0]
         codes = self.latent_space.sample(batch, self.seed_generator)
         fake = self.generator(self.latent_space.concat(codes), training=True)
@@ -500,7 +503,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
 
     def contrastive_discriminator_loss(self, data):
         """The CR player's loss; also advances the CR weight schedule."""
-        real = self._training_images(data)
+        real = training_images(self, data)
         batch = ops.shape(real)[0]
         step = ops.convert_to_tensor(self.contrastive_step)
         switched_on = ops.greater_equal(step, float(self.contrastive_start))
@@ -578,38 +581,8 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 if not variable.path.endswith("learning_rate"):
                     variable.assign(ops.zeros(variable.shape, variable.dtype))
 
-    def _training_images(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if isinstance(x, dict):
-            raise ValueError(
-                "InfoGAN.fit() takes a batch of images, not a dict; pass the "
-                "image array as x."
-            )
-        shape = tuple(x.shape[1:])
-        if shape != self.image_shape:
-            hint = ""
-            if shape == self.image_shape[:2]:
-                hint = " Add a channel axis: images[..., None]."
-            raise ValueError(
-                f"{type(self).__name__}(image_shape={self.image_shape}) "
-                f"trains on images of shape (batch, "
-                f"{', '.join(map(str, self.image_shape))}); received batches "
-                f"of shape {tuple(x.shape)}.{hint}"
-            )
-        return ops.cast(x, self.compute_dtype)
-
     def validate_training_data(self, x):
-        if tuple(x.shape[1:]) != self.image_shape:
-            self._training_images(x[:1])
-        if x.size:
-            low, high = float(np.min(x)), float(np.max(x))
-            if low < 0.0 or high > 1.0:
-                raise ValueError(
-                    f"{type(self).__name__} expects pixel values in [0, 1] "
-                    f"(its generator ends in a sigmoid); received values in "
-                    f"[{low:g}, {high:g}]. Scale uint8 images with "
-                    "images.astype('float32') / 255."
-                )
+        check_image_array(self, x)
 
     # Inference ----------------------------------------------------------------
 
@@ -622,7 +595,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         images = np.asarray(images, dtype="float32")
         if images.ndim == 3 and self.image_shape[-1] == 1:
             images = images[..., None]
-        self._training_images(images[:1])
+        check_image_batch(self, images[:1])
         parts = []
         for start in range(0, len(images), batch_size):
             posteriors = inference_call(
