@@ -7,6 +7,25 @@ from keras_disentangle.latent.codes import CategoricalCode
 from keras_disentangle.latent.latent_space import LatentSpace
 
 
+def posterior_units(code, learn_scale):
+    """Width of a code's posterior parameters: logits, or mean (and log-std)."""
+    if isinstance(code, CategoricalCode) or not learn_scale:
+        return code.dim
+    return 2 * code.dim
+
+
+def resolve_regularized_latent_space(latent_space, head_name):
+    """The `LatentSpace` (from a config dict too) with a regularised code."""
+    if isinstance(latent_space, dict):
+        latent_space = LatentSpace.from_config(latent_space)
+    if not latent_space.regularized_codes:
+        raise ValueError(
+            f"{head_name} needs at least one regularized code in the latent "
+            f"space; received {latent_space}."
+        )
+    return latent_space
+
+
 @keras.saving.register_keras_serializable(package="keras_disentangle")
 class QHead(layers.Layer):
     """Posterior parameters for every regularised code of a latent space.
@@ -36,23 +55,15 @@ class QHead(layers.Layer):
 
     def __init__(self, latent_space, learn_scale=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
-        if not latent_space.regularized_codes:
-            raise ValueError(
-                "QHead needs at least one regularized code in the latent "
-                f"space; received {latent_space}."
-            )
+        latent_space = resolve_regularized_latent_space(
+            latent_space, type(self).__name__
+        )
         self.latent_space = latent_space
         self.learn_scale = bool(learn_scale)
         self.dense = {}
         for code in latent_space.regularized_codes:
-            if isinstance(code, CategoricalCode) or not self.learn_scale:
-                units = code.dim
-            else:
-                units = 2 * code.dim
             self.dense[code.name] = layers.Dense(
-                units,
+                posterior_units(code, self.learn_scale),
                 kernel_initializer=keras.initializers.RandomNormal(stddev=0.02),
                 name=f"{code.name}_posterior",
             )

@@ -31,8 +31,8 @@ import numpy as np
 from keras import layers
 from keras import ops
 
-from keras_disentangle.latent.codes import CategoricalCode
-from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.heads.q_head import posterior_units
+from keras_disentangle.heads.q_head import resolve_regularized_latent_space
 from keras_disentangle.layers import Conv2DTranspose
 
 _TRUNK_FILTERS = (32, 32, 64, 64)
@@ -223,12 +223,6 @@ class SpectralConv2D(_SpectralNormMixin, layers.Layer):
         return config
 
 
-def _posterior_units(code, learn_scale):
-    if isinstance(code, CategoricalCode) or not learn_scale:
-        return code.dim
-    return 2 * code.dim
-
-
 @keras.saving.register_keras_serializable(package="keras_disentangle")
 class SpectralQHead(layers.Layer):
     """Q's last layer in InfoGAN-CR: one spectrally normalised FC layer.
@@ -248,17 +242,13 @@ class SpectralQHead(layers.Layer):
 
     def __init__(self, latent_space, learn_scale=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
-        if not latent_space.regularized_codes:
-            raise ValueError(
-                "SpectralQHead needs at least one regularized code in the "
-                f"latent space; received {latent_space}."
-            )
+        latent_space = resolve_regularized_latent_space(
+            latent_space, type(self).__name__
+        )
         self.latent_space = latent_space
         self.learn_scale = bool(learn_scale)
         self.splits = [
-            (code.name, _posterior_units(code, self.learn_scale))
+            (code.name, posterior_units(code, self.learn_scale))
             for code in latent_space.regularized_codes
         ]
         self.dense = SpectralDense(
