@@ -79,6 +79,7 @@ class AdversarialModel(keras.Model):
                 there; the adversarial step runs about twice as fast with it,
                 see benchmarks/) and stays eager on PyTorch.
         """
+        self._mark_built()
         players = self.build_players()
         names = [player.name for player in players]
         if len(set(names)) != len(names):
@@ -161,6 +162,30 @@ class AdversarialModel(keras.Model):
             "jit_compile": jit_compile,
             "steps_per_execution": steps_per_execution,
         }
+
+    def _mark_built(self):
+        """Marks the model built once its networks are.
+
+        Keras would otherwise build a model on its first `fit()` batch by
+        calling it on the data, but an adversarial model's `call` takes
+        latents, not the training images.
+        """
+        if self.built:
+            return
+        unbuilt = [
+            layer.name
+            for layer in self._flatten_layers(include_self=False)
+            if not layer.built
+        ]
+        if unbuilt:
+            raise ValueError(
+                f"{type(self).__name__} has layers that are not built yet: "
+                f"{unbuilt[:5]}. Build every network in __init__ (start each "
+                "Sequential or functional network with keras.Input, or call "
+                "layer.build(input_shape)) so that compile() can hand their "
+                "variables to the players."
+            )
+        self.built = True
 
     def _resolve_optimizers(self, optimizer, names):
         defaults = self.default_optimizers()

@@ -216,6 +216,30 @@ def test_compile_errors():
         model.compile(optimizer={"generator": shared, "discriminator": shared})
 
 
+class UnmarkedToyGAN(ToyGAN):
+    """ToyGAN without `self.built = True` at the end of its constructor."""
+
+    def __init__(self, extra_layer=None, **kwargs):
+        super().__init__(**kwargs)
+        self.built = False
+        self.extra_layer = extra_layer
+
+
+def test_compile_marks_a_model_with_built_networks_as_built():
+    # Keras would otherwise build the model by calling it on the images.
+    model = UnmarkedToyGAN()
+    model.compile()
+    assert model.built
+    history = _fit_one_step(model, np.ones((8, 3), "float32"))
+    assert np.isfinite(history.history["g_loss"][0])
+
+
+def test_compile_refuses_unbuilt_layers():
+    model = UnmarkedToyGAN(extra_layer=keras.layers.Dense(2, name="head"))
+    with pytest.raises(ValueError, match=r"not built yet: \['head'\]"):
+        model.compile()
+
+
 def test_validation_data_is_refused_clearly():
     model = ToyGAN()
     model.compile()
