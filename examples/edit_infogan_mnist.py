@@ -64,7 +64,10 @@ def parse_args(argv=None):
         help="FeatureClassifier preset name or folder; 'none' to skip",
     )
     parser.add_argument("--seed", type=int, default=0)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.num_images < 2:
+        parser.error("--num-images must be at least 2 (interpolation pairs)")
+    return args
 
 
 def load_classifier(spec):
@@ -288,14 +291,16 @@ def main(argv=None):
     )
 
     # 5. Interpolation ------------------------------------------------------
-    pairs = hybrid.latents[:8].reshape(4, 2, -1)
+    # Up to 4 rows, each between two inverted test digits.
+    pairs = min(4, len(hybrid.latents) // 2)
+    ends = hybrid.latents[: 2 * pairs].reshape(pairs, 2, -1)
     path = editing.interpolate(
-        pairs[:, 0], pairs[:, 1], steps=10, latent_space=model
+        ends[:, 0], ends[:, 1], steps=10, latent_space=model
     )
     save_image_grid(
         os.path.join(args.out, "interpolation.png"),
         model.generate(path),
-        rows=4,
+        rows=pairs,
         scale=2,
     )
     print(f"\nwrote {', '.join(sorted(os.listdir(args.out)))} to {args.out}")
