@@ -7,7 +7,6 @@ The figures the scripts print at these sizes mean nothing; the tests check
 that the files appear and that the returned measurements are well formed.
 """
 
-import gzip
 import importlib.util
 import json
 import pathlib
@@ -17,19 +16,11 @@ import sys
 import numpy as np
 import pytest
 
-from keras_disentangle.datasets import load_mnist
+from keras_disentangle.datasets import load_mnist_uint8
 from keras_disentangle.metrics import settings
+from tests.idx_files import write_idx
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
-
-
-def _write_idx(path, array):
-    array = np.asarray(array, dtype=np.uint8)
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
-    with gzip.open(path, "wb") as f:
-        f.write(header + array.tobytes())
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +31,9 @@ def small_mnist_dir(mnist_dir, tmp_path_factory):
         ("train", 512, ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")),
         ("test", 256, ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")),
     ):
-        images, labels = load_mnist(split, data_dir=mnist_dir)
-        pixels = np.round(images[:size, ..., 0] * 255.0)
-        _write_idx(folder / f"{images_file}.gz", pixels)
-        _write_idx(folder / f"{labels_file}.gz", labels[:size])
+        images, labels = load_mnist_uint8(split, data_dir=mnist_dir)
+        write_idx(folder / f"{images_file}.gz", images[:size])
+        write_idx(folder / f"{labels_file}.gz", labels[:size])
     return str(folder)
 
 

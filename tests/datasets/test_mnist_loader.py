@@ -1,5 +1,3 @@
-import gzip
-
 import numpy as np
 import pytest
 
@@ -7,6 +5,7 @@ from keras_disentangle.datasets import MNIST_DIR_ENV
 from keras_disentangle.datasets import LabelledImages
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.datasets import load_mnist_uint8
+from tests.idx_files import write_idx
 
 
 def test_train_split_matches_readme_checks(mnist_dir):
@@ -42,34 +41,20 @@ def test_test_split_and_env_var(mnist_dir, monkeypatch):
     np.testing.assert_allclose(images[..., 0], raw / 255.0, atol=1e-7)
 
 
-def _write_idx(path, array, compress):
-    array = np.asarray(array, dtype=np.uint8)
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
-    opener = gzip.open if compress else open
-    with opener(path, "wb") as f:
-        f.write(header + array.tobytes())
-
-
 @pytest.mark.parametrize("compress", [False, True])
 def test_idx_parser_on_handmade_files(tmp_path, compress):
     images = np.arange(3 * 28 * 28).reshape(3, 28, 28) % 256
     suffix = ".gz" if compress else ""
-    _write_idx(tmp_path / f"t10k-images-idx3-ubyte{suffix}", images, compress)
-    _write_idx(
-        tmp_path / f"t10k-labels-idx1-ubyte{suffix}", [4, 0, 9], compress
-    )
+    write_idx(tmp_path / f"t10k-images-idx3-ubyte{suffix}", images, compress)
+    write_idx(tmp_path / f"t10k-labels-idx1-ubyte{suffix}", [4, 0, 9], compress)
     loaded, labels = load_mnist("test", data_dir=tmp_path)
     assert labels.tolist() == [4, 0, 9]
     np.testing.assert_allclose(loaded[..., 0] * 255.0, images, atol=1e-4)
 
 
 def test_truncated_idx_file_is_rejected(tmp_path):
-    _write_idx(
-        tmp_path / "t10k-images-idx3-ubyte", np.zeros((2, 28, 28)), False
-    )
-    _write_idx(tmp_path / "t10k-labels-idx1-ubyte", [1, 2], False)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", np.zeros((2, 28, 28)), False)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", [1, 2], False)
     data = (tmp_path / "t10k-images-idx3-ubyte").read_bytes()
     (tmp_path / "t10k-images-idx3-ubyte").write_bytes(data[:-10])
     with pytest.raises(ValueError, match="header"):
