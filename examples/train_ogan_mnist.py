@@ -43,6 +43,15 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="ogan_reconstructions.png")
     parser.add_argument("--classifier", default="mnist_digits")
+    parser.add_argument(
+        "--latent-dim", type=int, default=64, help="width of z and E(x)"
+    )
+    parser.add_argument(
+        "--self-modulated",
+        action="store_true",
+        help="self-modulated batch normalization in G (the official _sm_ "
+        "variant)",
+    )
     parser.add_argument("--weights", help="optional path to save weights")
     return parser.parse_args(argv)
 
@@ -73,7 +82,11 @@ def main(argv=None):
     classifier = FeatureClassifier.from_preset(args.classifier)
 
     keras.utils.set_random_seed(args.seed)
-    model = kd.OGAN(seed=args.seed)
+    model = kd.OGAN(
+        latent_dim=args.latent_dim,
+        self_modulated=args.self_modulated,
+        seed=args.seed,
+    )
     model.compile()
     history, steps, seconds = fit_steps(
         model, train_images, args.steps, args.batch_size, args.seed

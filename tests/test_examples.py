@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pytest
 
+import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist_uint8
 from keras_disentangle.metrics import settings
 from tests.idx_files import write_idx
@@ -86,13 +87,15 @@ def test_train_ogan_mnist(small_mnist_dir, tmp_path):
         "train_ogan_mnist",
         [
             "--data-dir", small_mnist_dir, "--steps", "3", "--out", str(out),
-            "--weights", str(weights),
+            "--weights", str(weights), "--latent-dim", "16",
         ],
     )  # fmt: skip
     assert -1.0 <= per_sample <= 1.0 and -1.0 <= per_dimension <= 1.0
     assert 0.0 <= kept <= 1.0
     assert_png(out)
-    assert weights.stat().st_size > 0
+    model = kd.OGAN(latent_dim=16)
+    model.load_weights(weights)
+    assert model.encoder.output.shape == (None, 16)
 
 
 def test_train_vaegan_mnist(small_mnist_dir, tmp_path):

@@ -200,13 +200,46 @@ def test_encode_critic_reconstruct_interface():
     )
 
 
-def test_config_round_trip_and_weights():
-    model = tiny(correlation_weight=0.25, leaky_relu_slope=0.1, seed=3)
+@pytest.mark.parametrize("self_modulated", [False, True])
+def test_config_round_trip_and_weights(self_modulated):
+    model = tiny(
+        correlation_weight=0.25,
+        leaky_relu_slope=0.1,
+        self_modulated=self_modulated,
+        seed=3,
+    )
     restored = assert_round_trip(model)
+    assert restored.self_modulated is self_modulated
     images = random_images(3)
     np.testing.assert_allclose(
         model.encode(images)["z"], restored.encode(images)["z"], atol=1e-5
     )
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_allclose(
+        model.generate(z), restored.generate(z), atol=1e-5
+    )
+
+
+def test_self_modulated_generator_normalizes_with_mlps_of_z():
+    model = tiny(self_modulated=True, seed=4)
+    kinds = [type(layer) for layer in model.generator.layers]
+    assert keras.layers.BatchNormalization not in kinds
+    modulated = [
+        layer
+        for layer in model.generator.layers
+        if isinstance(layer, kd.layers.SelfModulatedBatchNormalization)
+    ]
+    assert len(modulated) == 2  # after the dense layer and deconv_1
+    # Each one sees z: a latent-sized hidden layer in each MLP.
+    assert all(layer.gamma_hidden.units == 8 for layer in modulated)
+    compile_for(model, keras.optimizers.RMSprop(1e-3, rho=0.99))
+    mlp_variables = [
+        v for layer in modulated for v in layer.trainable_variables
+    ]
+    before = values(mlp_variables)
+    model.fit(random_images(16), batch_size=8, verbose=0)
+    # The one player's loss reaches the modulation MLPs too.
+    assert_moved(mlp_variables, before)
 
 
 def test_bad_inputs_raise_clear_errors():

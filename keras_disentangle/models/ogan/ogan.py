@@ -128,6 +128,10 @@ class OGAN(AdversarialModel, GenerativeModel):
         correlation_weight: the weight of the correlation term (official
             0.5).
         leaky_relu_slope: slope of E's leaky ReLUs (official 0.2).
+        self_modulated: replace G's batch normalizations by
+            `SelfModulatedBatchNormalization` of z, as the official
+            `o_gan_celeba_sm_4x4.py` does (there with 4x4 kernels; here the
+            kernels stay 5x5).
         update_schedule, seed: see `AdversarialModel`.
 
     Example:
@@ -148,6 +152,7 @@ class OGAN(AdversarialModel, GenerativeModel):
         base_filters=64,
         correlation_weight=0.5,
         leaky_relu_slope=0.2,
+        self_modulated=False,
         update_schedule="alternating",
         seed=None,
         **kwargs,
@@ -164,6 +169,7 @@ class OGAN(AdversarialModel, GenerativeModel):
         self.base_filters = int(base_filters)
         self.correlation_weight = float(correlation_weight)
         self.leaky_relu_slope = float(leaky_relu_slope)
+        self.self_modulated = bool(self_modulated)
         self.latent_space = LatentSpace(
             [NoiseCode("z", self.latent_dim, "normal")]
         )
@@ -174,7 +180,10 @@ class OGAN(AdversarialModel, GenerativeModel):
             self.leaky_relu_slope,
         )
         self.generator = networks.ogan_generator(
-            self.latent_dim, self.image_shape, self.base_filters
+            self.latent_dim,
+            self.image_shape,
+            self.base_filters,
+            self_modulated=self.self_modulated,
         )
         self.built = True
 
@@ -264,6 +273,7 @@ class OGAN(AdversarialModel, GenerativeModel):
                 "base_filters": self.base_filters,
                 "correlation_weight": self.correlation_weight,
                 "leaky_relu_slope": self.leaky_relu_slope,
+                "self_modulated": self.self_modulated,
                 "update_schedule": self.update_schedule,
                 "seed": self.seed,
             }

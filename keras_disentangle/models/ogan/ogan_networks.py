@@ -17,6 +17,7 @@ input and G rescales its output to `[0, 1]`.
 import keras
 from keras import layers
 
+from keras_disentangle.layers import SelfModulatedBatchNormalization
 from keras_disentangle.models.image_checks import check_image_shape
 
 
@@ -72,13 +73,29 @@ def ogan_encoder(
 
 
 def ogan_generator(
-    latent_dim, image_shape=(28, 28, 1), base_filters=64, name="generator"
+    latent_dim,
+    image_shape=(28, 28, 1),
+    base_filters=64,
+    self_modulated=False,
+    name="generator",
 ):
-    """G: FC-BN-ReLU to the smallest map, 5x5 stride-2 deconvs, tanh."""
+    """G: FC-BN-ReLU to the smallest map, 5x5 stride-2 deconvs, tanh.
+
+    With `self_modulated=True` every batch normalization is a
+    `SelfModulatedBatchNormalization` of z (the official `_sm_` variant).
+    """
     image_shape = check_image_shape(image_shape)
     count, size = num_downsamplings(image_shape)
     top = base_filters * 2 ** (count - 1)
     latents = keras.Input((latent_dim,), name="latents")
+
+    def normalize(x, index):
+        if self_modulated:
+            return SelfModulatedBatchNormalization(name=f"sm_bn_{index}")(
+                [x, latents]
+            )
+        return layers.BatchNormalization(name=f"bn_{index}")(x)
+
     x = layers.Dense(
         size * size * top,
         use_bias=False,
@@ -86,7 +103,7 @@ def ogan_generator(
         name="dense",
     )(latents)
     x = layers.Reshape((size, size, top), name="reshape")(x)
-    x = layers.BatchNormalization(name="bn_0")(x)
+    x = normalize(x, 0)
     x = layers.ReLU(name="relu_0")(x)
     for i in range(1, count):
         x = layers.Conv2DTranspose(
@@ -98,7 +115,7 @@ def ogan_generator(
             kernel_initializer=_init(),
             name=f"deconv_{i}",
         )(x)
-        x = layers.BatchNormalization(name=f"bn_{i}")(x)
+        x = normalize(x, i)
         x = layers.ReLU(name=f"relu_{i}")(x)
     x = layers.Conv2DTranspose(
         image_shape[-1],
