@@ -47,6 +47,12 @@ def parse_args(argv=None):
         "--latent-dim", type=int, default=64, help="width of z and E(x)"
     )
     parser.add_argument(
+        "--base-filters",
+        type=int,
+        default=64,
+        help="channels of E's first convolution and G's last hidden one",
+    )
+    parser.add_argument(
         "--self-modulated",
         action="store_true",
         help="self-modulated batch normalization in G (the official _sm_ "
@@ -84,6 +90,7 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)
     model = kd.OGAN(
         latent_dim=args.latent_dim,
+        base_filters=args.base_filters,
         self_modulated=args.self_modulated,
         seed=args.seed,
     )
