@@ -78,8 +78,16 @@ def _fused_adam_update(optimizer, grads, variables, learning_rate):
     rounding. Keras's version makes ten passes and five temporaries per
     variable: on CPU that made Adam a fifth of an InfoGAN step. Everything
     around the update (learning-rate schedules, clipping, weight decay,
-    EMA, the iteration count) stays Keras's.
+    EMA, the iteration count) stays Keras's. Under `torch.compile`
+    (`jit_compile=True`) Keras's own update runs, since the compiler
+    cannot trace the fused kernel's call and fuses the plain arithmetic
+    itself.
     """
+    if torch.compiler.is_compiling():
+        type(optimizer)._parallel_update_step(
+            optimizer, grads, variables, learning_rate
+        )
+        return
     params = [v.value for v in variables]
     dtype = params[0].dtype
     lr = ops.cast(learning_rate, dtype)

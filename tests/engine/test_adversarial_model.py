@@ -40,9 +40,12 @@ def test_schedules_match_closed_form(schedule, expected_w, expected_theta):
     np.testing.assert_allclose(theta, expected_theta, rtol=1e-6)
 
 
-def test_adam_updates_follow_adams_formulas_over_several_steps():
-    # The engine applies Keras's Adam (in place on torch); three alternating
-    # steps of the bilinear game, against Adam written out in numpy.
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_adam_updates_follow_adams_formulas_over_several_steps(jit_compile):
+    # The engine applies Keras's Adam (fused in place on torch, Keras's own
+    # arithmetic under torch.compile); three alternating steps of the
+    # bilinear game, against Adam written out in numpy, compiled or not
+    # (XLA on TensorFlow and JAX, torch.compile on PyTorch).
     lr, beta_1, beta_2, eps = 0.05, 0.8, 0.99, 1e-7
     model = BilinearGame(update_schedule="alternating")
     model.compile(
@@ -51,7 +54,8 @@ def test_adam_updates_follow_adams_formulas_over_several_steps():
                 lr, beta_1=beta_1, beta_2=beta_2, epsilon=eps
             )
             for name in ("discriminator", "generator")
-        }
+        },
+        jit_compile=jit_compile,
     )
     data = np.full((4, 1), 0.25, "float32")
     w, theta = 0.5, 2.0
