@@ -12,6 +12,9 @@ preset is written with float16 kernels (see
 
 ```shell
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py
+# continue training a preset (a built-in name or a directory):
+KERAS_BACKEND=jax python presets/train_infogan_mnist.py --init-preset mnist \
+    --seed 3 --steps 3000
 # a quick end-to-end check:
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py --steps 20 \
     --out out/mnist_preset_check
@@ -35,6 +38,8 @@ import numpy as np
 import keras_disentangle
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.metrics import cluster_to_class_map
+from keras_disentangle.presets.preset_format import read_json
+from keras_disentangle.presets.preset_loader import resolve_preset
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILTIN_DIR = os.path.join(
@@ -68,25 +73,36 @@ def parse_args(argv=None):
         help="measure the Hungarian test accuracy every this many steps "
         "(rounded up to a multiple of 100; 0 turns it off)",
     )
+    parser.add_argument(
+        "--init-preset",
+        default=None,
+        help="continue training from this preset (built-in name or "
+        "directory) with fresh optimizer state; its steps, commands and "
+        "accuracy curve are carried into the new metadata.json. Use a "
+        "--seed other than the preset's so new latents and batches are drawn",
+    )
     return parser.parse_args(argv)
 
 
 class AccuracyCurve(keras.callbacks.Callback):
     """Records the Hungarian test accuracy of the digit code during training."""
 
-    def __init__(self, images, labels, every_epochs, steps_per_epoch):
+    def __init__(
+        self, images, labels, every_epochs, steps_per_epoch, first_step=0
+    ):
         super().__init__()
         self.images = images
         self.labels = labels
         self.every_epochs = every_epochs
         self.steps_per_epoch = steps_per_epoch
+        self.first_step = first_step
         self.curve = []
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_epochs:
             return
         accuracy, _ = evaluate(self.model, self.images, self.labels)
-        step = (epoch + 1) * self.steps_per_epoch
+        step = self.first_step + (epoch + 1) * self.steps_per_epoch
         self.curve.append([step, round(accuracy, 4)])
         print(
             f"step {step}: Hungarian test accuracy {accuracy:.4f}", flush=True
@@ -139,8 +155,23 @@ def main(argv=None):
         flush=True,
     )
 
-    model = keras_disentangle.InfoGAN(seed=args.seed)
+    previous = {}
+    if args.init_preset:
+        # Read before training: `--out` may be the preset being continued.
+        directory, source, _ = resolve_preset(args.init_preset)
+        previous = read_json(directory, "metadata.json", source)
+        model = keras_disentangle.InfoGAN.from_preset(
+            args.init_preset, seed=args.seed
+        )
+        print(
+            f"Continuing {args.init_preset!r} after "
+            f"{previous.get('training_steps', 0)} steps.",
+            flush=True,
+        )
+    else:
+        model = keras_disentangle.InfoGAN(seed=args.seed)
     model.compile()
+    first_step = previous.get("training_steps", 0)
     steps_per_epoch = min(args.steps, 100)
     epochs = -(-args.steps // steps_per_epoch)
     callbacks = []
@@ -150,6 +181,7 @@ def main(argv=None):
             test_labels,
             every_epochs=max(1, -(-args.eval_every // steps_per_epoch)),
             steps_per_epoch=steps_per_epoch,
+            first_step=first_step,
         )
         callbacks.append(curve)
     started = time.time()
@@ -171,18 +203,48 @@ def main(argv=None):
     final_logs = {
         key: float(values[-1]) for key, values in history.history.items()
     }
+    stage = {
+        "steps": steps,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "backend": keras.backend.backend(),
+        "train_seconds": round(train_seconds, 1),
+        "command": command,
+    }
+    stages = previous.get("training_stages") or (
+        [
+            {
+                "steps": previous["training_steps"],
+                "batch_size": previous.get("batch_size"),
+                "seed": previous.get("seed"),
+                "backend": previous.get("backend"),
+                "train_seconds": previous.get("train_seconds"),
+                "command": previous.get("training_command"),
+            }
+        ]
+        if previous
+        else []
+    )
+    stages = stages + [stage]
     metadata = {
         "name": "InfoGAN MNIST",
         "description": keras_disentangle.InfoGAN.presets.get("mnist"),
         "hf_handle": HF_HANDLE,
         "dataset": "MNIST (60,000 training images, 28x28x1, pixels / 255)",
-        "training_steps": steps,
+        "training_steps": sum(s["steps"] for s in stages),
         "batch_size": args.batch_size,
         "seed": args.seed,
-        "optimizers": "Adam(beta_1=0.5): discriminator+Q 2e-4, generator 1e-3",
-        "train_seconds": round(train_seconds, 1),
-        "training_command": command,
+        "optimizers": "Adam(beta_1=0.5): discriminator+Q 2e-4, generator 1e-3"
+        + (
+            "; each stage starts with fresh optimizer state"
+            if len(stages) > 1
+            else ""
+        ),
+        "train_seconds": round(sum(s["train_seconds"] or 0 for s in stages), 1),
+        "training_command": " && ".join(s["command"] for s in stages),
     }
+    if len(stages) > 1:
+        metadata["training_stages"] = stages
     # Save, reload, and measure what ships (float16 kernels).
     model.save_to_preset(args.out, metadata, weights_dtype=args.weights_dtype)
     shipped = keras_disentangle.InfoGAN.from_preset(args.out)
@@ -196,7 +258,12 @@ def main(argv=None):
         "final_train_logs": {k: round(v, 4) for k, v in final_logs.items()},
     }
     if args.eval_every > 0:
-        metadata["metrics"]["test_digit_accuracy_during_training"] = curve.curve
+        earlier = previous.get("metrics", {}).get(
+            "test_digit_accuracy_during_training", []
+        )
+        metadata["metrics"]["test_digit_accuracy_during_training"] = (
+            earlier + curve.curve
+        )
     metadata["digit_code_to_label"] = {str(k): v for k, v in mapping.items()}
     metadata["traversal_caption"] = (
         "Rows: the categorical code, ordered by the digit it was matched to "

@@ -7,49 +7,21 @@ The figures the scripts print at these sizes mean nothing; the tests check
 that the files appear and that the returned measurements are well formed.
 """
 
-import importlib.util
 import json
 import pathlib
 import struct
-import sys
 
 import numpy as np
-import pytest
 
 import keras_disentangle as kd
-from keras_disentangle.datasets import load_mnist_uint8
 from keras_disentangle.metrics import settings
-from tests.idx_files import write_idx
+from tests.script_runner import run_script
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(scope="module")
-def small_mnist_dir(mnist_dir, tmp_path_factory):
-    """The first 512 training and 256 test digits of the real MNIST."""
-    folder = tmp_path_factory.mktemp("small_mnist")
-    for split, size, (images_file, labels_file) in (
-        ("train", 512, ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")),
-        ("test", 256, ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")),
-    ):
-        images, labels = load_mnist_uint8(split, data_dir=mnist_dir)
-        write_idx(folder / f"{images_file}.gz", images[:size])
-        write_idx(folder / f"{labels_file}.gz", labels[:size])
-    return str(folder)
-
-
 def run_example(name, argv):
-    """Imports examples/<name>.py under a fresh module name, runs main."""
-    sys.path.insert(0, str(EXAMPLES))
-    try:
-        spec = importlib.util.spec_from_file_location(
-            f"example_{name}", EXAMPLES / f"{name}.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.main(argv)
-    finally:
-        sys.path.remove(str(EXAMPLES))
+    return run_script(EXAMPLES / f"{name}.py", argv)
 
 
 def assert_png(path, min_side=28):
