@@ -18,6 +18,15 @@ class AdversarialModel(keras.Model):
       drives it;
     - `default_optimizers()`: the paper's optimizer for each player name.
 
+    Checkpoints (`model.save`, `save_weights`, `ModelCheckpoint`,
+    `BackupAndRestore`) hold every player's optimizer state and the state of
+    every `SeedGenerator` in the model (the latent sampler's and, e.g.,
+    Dropout's), so training resumed from one continues exactly where it
+    stopped. Keras alone saves no seed state; files without it still load
+    (the seeds then keep their current state). One gap is Keras's: on
+    PyTorch, a Dropout layer built without a `seed` draws from torch's global
+    generator, which no checkpoint holds; give it a seed to resume exactly.
+
     Training runs inside plain `model.fit`. The step is backend-specific in
     exactly one place (`keras_disentangle.backend`): jitted and stateless on
     JAX, with every player's optimizer state, BatchNorm statistics and the
@@ -285,6 +294,43 @@ class AdversarialModel(keras.Model):
             **kwargs,
         )
 
+    # Saving -------------------------------------------------------------------
+
+    def _seed_states(self):
+        """The state variable of every `SeedGenerator` in the model."""
+        weights = {id(v) for v in self.weights}
+        return [v for v in self.variables if id(v) not in weights]
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[f"{SEED_STATE_PREFIX}{i}"] = state
+
+    def load_own_variables(self, store):
+        saved = sorted(
+            (key for key in store.keys() if key.startswith(SEED_STATE_PREFIX)),
+            key=lambda key: int(key[len(SEED_STATE_PREFIX) :]),
+        )
+        super().load_own_variables(_WithoutSeedStates(store))
+        if not saved:
+            return
+        states = self._seed_states()
+        if len(saved) != len(states):
+            raise ValueError(
+                f"The weights file holds {len(saved)} random seed states but "
+                f"{type(self).__name__} '{self.name}' has {len(states)} "
+                "SeedGenerators: the file was saved from a different "
+                "architecture. Build the model with the configuration it was "
+                "saved with."
+            )
+        for key, state in zip(saved, states):
+            # Seeds are uint32 bit patterns; backends store them as uint32,
+            # int32 or int64, so cast with wrap-around.
+            value = np.asarray(store[key]).astype(np.int64)
+            state.assign(
+                value.astype(keras.backend.standardize_dtype(state.dtype))
+            )
+
     def validate_training_data(self, x):
         """Checks a numpy array of training data; raises a clear error."""
 
@@ -319,6 +365,26 @@ class AdversarialModel(keras.Model):
         return {
             name: tracker.result() for name, tracker in self._trackers.items()
         }
+
+
+SEED_STATE_PREFIX = "seed_state_"
+
+
+class _WithoutSeedStates:
+    """A view of a weights store that hides the seed states."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def keys(self):
+        return [
+            key
+            for key in self.store.keys()
+            if not key.startswith(SEED_STATE_PREFIX)
+        ]
+
+    def __getitem__(self, key):
+        return self.store[key]
 
 
 def _looks_like_config(value):

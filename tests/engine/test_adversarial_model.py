@@ -258,3 +258,90 @@ def test_non_finite_loss_stops_training_with_a_clear_error():
     data = np.full((4, 1), np.nan, "float32")
     with pytest.raises(FloatingPointError, match="'d_loss'.*became nan"):
         model.fit(data, batch_size=4, epochs=1, verbose=0)
+
+
+def _seed_datasets(path):
+    import h5py
+
+    found = []
+    with h5py.File(path, "r") as f:
+        f.visititems(
+            lambda name, obj: found.append(name)
+            if "seed_state_" in name.rsplit("/", 1)[-1]
+            else None
+        )
+    return found
+
+
+def _toy_run(epochs, weights_in=None, weights_out=None):
+    keras.utils.set_random_seed(123)
+    model = ToyGAN(seed=7)
+    model.compile()
+    if weights_in is not None:
+        model.load_weights(weights_in)
+    data = np.random.RandomState(0).normal(size=(32, 3)).astype("float32")
+    model.fit(data, batch_size=8, epochs=epochs, verbose=0, shuffle=False)
+    if weights_out is not None:
+        model.save_weights(weights_out)
+    return model
+
+
+def test_training_resumed_from_a_checkpoint_continues_exactly(tmp_path):
+    """fit(2 epochs) == fit(1 epoch), save, load into a new model, fit(1):
+    the checkpoint holds both optimizers' state and the seed states (the
+    latent sampler's and Dropout's), which Keras alone does not save."""
+    checkpoint = str(tmp_path / "toy.weights.h5")
+    uninterrupted = _toy_run(2)
+    first_half = _toy_run(1, weights_out=checkpoint)
+    # The model's SeedGenerator and the discriminator's Dropout.
+    assert len(_seed_datasets(checkpoint)) == 2
+    resumed = _toy_run(1, weights_in=checkpoint)
+    assert len(resumed.variables) == len(uninterrupted.variables)
+    for a, b in zip(
+        _values(uninterrupted.variables), _values(resumed.variables)
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    for a, b in zip(
+        _values(uninterrupted.optimizer.variables),
+        _values(resumed.optimizer.variables),
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    # Training advanced the seed state, so restoring it is what keeps the
+    # resumed run on the same latents.
+    assert not np.array_equal(
+        _values([first_half.seed_generator.state])[0],
+        _values([ToyGAN(seed=7).seed_generator.state])[0],
+    )
+
+
+def test_weights_without_seed_states_still_load(tmp_path):
+    import h5py
+
+    path = str(tmp_path / "toy.weights.h5")
+    trained = _toy_run(1, weights_out=path)
+    with h5py.File(path, "r+") as f:
+        for name in _seed_datasets(path):
+            del f[name]
+    model = ToyGAN(seed=7)
+    model.compile()
+    fresh_seed = _values([model.seed_generator.state])[0]
+    model.load_weights(path)
+    for a, b in zip(_values(trained.weights), _values(model.weights)):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        _values([model.seed_generator.state])[0], fresh_seed
+    )
+
+
+def test_weights_with_other_seed_states_raise(tmp_path):
+    import h5py
+
+    path = str(tmp_path / "toy.weights.h5")
+    _toy_run(1, weights_out=path)
+    name = _seed_datasets(path)[0]
+    with h5py.File(path, "r+") as f:
+        f[name.rsplit("/", 1)[0] + "/seed_state_9"] = np.zeros(2, "int64")
+    model = ToyGAN(seed=7)
+    model.compile()
+    with pytest.raises(ValueError, match="3 random seed states but ToyGAN"):
+        model.load_weights(path)

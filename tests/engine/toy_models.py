@@ -87,7 +87,7 @@ class ToyGAN(AdversarialModel):
                 keras.layers.Dense(8),
                 keras.layers.LeakyReLU(0.2),
                 keras.layers.BatchNormalization(),
-                keras.layers.Dropout(0.1),
+                keras.layers.Dropout(0.1, seed=11),
                 keras.layers.Dense(1),
             ],
             name="discriminator",

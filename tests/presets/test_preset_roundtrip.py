@@ -6,6 +6,7 @@ import os
 import h5py
 import keras
 import numpy as np
+import pytest
 
 import keras_disentangle
 from keras_disentangle.datasets import load_mnist
@@ -86,13 +87,32 @@ def test_pathlike_kwargs_and_no_weights(saved_preset, infogan):
     )
 
 
-def test_compiled_model_saves_no_optimizer_state(infogan, tmp_path):
+def _seed_state(model):
+    return keras.ops.convert_to_numpy(model.seed_generator.state)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_compiled_model_saves_no_optimizer_or_seed_state(dtype, tmp_path):
     model = keras_disentangle.InfoGAN(seed=2)
     model.compile()
-    model.save_to_preset(tmp_path / "compiled")
-    with h5py.File(tmp_path / "compiled" / "model.weights.h5") as f:
+    # As after training: the sampler's state has moved on from the seed.
+    state = model.seed_generator.state
+    state.assign(np.array([2, 40], dtype=state.dtype))
+    directory = tmp_path / "compiled"
+    model.save_to_preset(directory, weights_dtype=dtype)
+    with h5py.File(directory / "model.weights.h5") as f:
         assert "optimizer" not in f
         assert "d_head" in f and "generator" in f
+        names = []
+        f.visit(names.append)
+    assert not [name for name in names if "seed_state" in name]
+    # Sampling starts from the config's seed, or the one passed.
+    for kwargs, seed in (({}, 2), ({"seed": 5}, 5)):
+        loaded = keras_disentangle.InfoGAN.from_preset(directory, **kwargs)
+        np.testing.assert_array_equal(
+            _seed_state(loaded),
+            _seed_state(keras_disentangle.InfoGAN(seed=seed)),
+        )
 
 
 def test_float16_storage_is_small_and_close(
