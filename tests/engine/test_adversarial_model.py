@@ -345,3 +345,36 @@ def test_weights_with_other_seed_states_raise(tmp_path):
     model.compile()
     with pytest.raises(ValueError, match="3 random seed states but ToyGAN"):
         model.load_weights(path)
+
+
+def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path):
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 0:
+                raise KeyboardInterrupt
+
+    data = np.random.RandomState(0).normal(size=(32, 3)).astype("float32")
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+
+    def fit(callbacks):
+        keras.utils.set_random_seed(123)
+        model = ToyGAN(seed=7)
+        model.compile()
+        model.fit(
+            data,
+            batch_size=8,
+            epochs=2,
+            verbose=0,
+            shuffle=False,
+            callbacks=callbacks,
+        )
+        return model
+
+    with pytest.raises(KeyboardInterrupt):
+        fit([backup, Interrupt()])
+    resumed = fit([backup])
+    uninterrupted = _toy_run(2)
+    for a, b in zip(
+        _values(uninterrupted.variables), _values(resumed.variables)
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
