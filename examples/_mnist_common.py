@@ -32,6 +32,13 @@ def mnist_parser(description):
         REPO.parent / "shared" / "data" / "mnist"
     )
     parser.add_argument("--data-dir", default=default_dir)
+    parser.add_argument(
+        "--backup-dir",
+        default=None,
+        help="checkpoint every epoch here (keras.callbacks.BackupAndRestore): "
+        "run the same command again after an interruption to resume; the "
+        "folder is deleted when training ends",
+    )
     return parser
 
 
@@ -43,10 +50,16 @@ def shell_command():
     )
 
 
-def fit_steps(model, images, steps, batch_size, seed):
+def fit_steps(model, images, steps, batch_size, seed, backup_dir=None):
     """Trains for about `steps` updates on shuffled full batches.
 
-    Returns `(history, steps taken, seconds)`.
+    With `backup_dir`, a `BackupAndRestore` checkpoint (weights, every
+    player's optimizer state, seed states) is written there after each
+    epoch, and a rerun resumes from the last one. The resumed epochs see
+    the batches in another order than an uninterrupted run would.
+
+    Returns `(history, steps taken, seconds)`; after a resume, the history
+    and the seconds are those of the resumed part.
     """
     start = time.perf_counter()
     batches = BatchDataset(
@@ -58,8 +71,15 @@ def fit_steps(model, images, steps, batch_size, seed):
     )
     per_epoch = min(steps, len(batches))
     epochs = -(-steps // per_epoch)
+    callbacks = []
+    if backup_dir:
+        callbacks.append(keras.callbacks.BackupAndRestore(backup_dir))
     history = model.fit(
-        batches, epochs=epochs, steps_per_epoch=per_epoch, verbose=2
+        batches,
+        epochs=epochs,
+        steps_per_epoch=per_epoch,
+        callbacks=callbacks,
+        verbose=2,
     )
     return history, epochs * per_epoch, time.perf_counter() - start
 

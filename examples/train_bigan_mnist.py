@@ -85,7 +85,12 @@ def main(argv=None):
         }
     )
     history, steps, seconds = fit_steps(
-        model, train_images, args.steps, args.batch_size, args.seed
+        model,
+        train_images,
+        args.steps,
+        args.batch_size,
+        args.seed,
+        backup_dir=args.backup_dir,
     )
 
     rng = np.random.default_rng(args.seed)

@@ -96,7 +96,12 @@ def main(argv=None):
     )
     model.compile()
     history, steps, seconds = fit_steps(
-        model, train_images, args.steps, args.batch_size, args.seed
+        model,
+        train_images,
+        args.steps,
+        args.batch_size,
+        args.seed,
+        backup_dir=args.backup_dir,
     )
 
     z = keras.ops.convert_to_numpy(

@@ -26,6 +26,8 @@ the built-in `"mnist_digits"` (99.22 % test accuracy) by default, or a
 preset directory written by `presets/train_feature_classifier.py`.
 """
 
+import os
+
 import keras
 import numpy as np
 from _mnist_common import fit_steps
@@ -86,7 +88,12 @@ def main(argv=None):
         model = kd.VAEGAN(seed=args.seed, **kwargs)
         model.compile()
         history, steps, seconds = fit_steps(
-            model, train_images, args.steps, args.batch_size, args.seed
+            model,
+            train_images,
+            args.steps,
+            args.batch_size,
+            args.seed,
+            backup_dir=args.backup_dir and os.path.join(args.backup_dir, name),
         )
         recon = model.reconstruct(originals)
         reconstructions[name] = recon

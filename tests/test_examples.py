@@ -11,7 +11,9 @@ import json
 import pathlib
 import struct
 
+import keras
 import numpy as np
+import pytest
 
 import keras_disentangle as kd
 from keras_disentangle.metrics import settings
@@ -136,3 +138,32 @@ def test_train_infogan_dsprites(tmp_path, monkeypatch):
     for point in record["curve"]:
         assert 0.0 <= point["factor_vae"] <= 1.0
         assert 0.0 <= point["mig"] <= 1.0
+
+
+def test_an_interrupted_example_resumes_from_its_backup(
+    small_mnist_dir, tmp_path, monkeypatch, capsys
+):
+    class InterruptedOnce(keras.callbacks.BackupAndRestore):
+        interrupted = False
+
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, logs)  # writes the backup
+            if not InterruptedOnce.interrupted:
+                InterruptedOnce.interrupted = True
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.callbacks, "BackupAndRestore", InterruptedOnce)
+    backup = tmp_path / "backup"
+    argv = [
+        "--data-dir", small_mnist_dir, "--steps", "8", "--out",
+        str(tmp_path / "bigan.png"), "--backup-dir", str(backup),
+    ]  # fmt: skip
+    # 512 digits in batches of 128: two epochs of 4 steps.
+    with pytest.raises(KeyboardInterrupt):
+        run_example("train_bigan_mnist", argv)
+    assert backup.is_dir()
+    capsys.readouterr()
+    run_example("train_bigan_mnist", argv)
+    log = capsys.readouterr().out
+    assert "Epoch 2/2" in log and "Epoch 1/2" not in log
+    assert not backup.exists()  # deleted once training is complete
