@@ -21,24 +21,26 @@ from keras_disentangle.utils import save_image_grid
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def mnist_parser(description):
+def mnist_parser(description, backup=False):
     """An `ArgumentParser` with `--data-dir`, the folder of the MNIST files.
 
     Its default is `$KERAS_DISENTANGLE_MNIST_DIR`, else `shared/data/mnist`
-    next to the repository.
+    next to the repository. With `backup=True` it also takes `--backup-dir`
+    (for scripts that train with `fit_steps`).
     """
     parser = argparse.ArgumentParser(description=description)
     default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
         REPO.parent / "shared" / "data" / "mnist"
     )
     parser.add_argument("--data-dir", default=default_dir)
-    parser.add_argument(
-        "--backup-dir",
-        default=None,
-        help="checkpoint every epoch here (keras.callbacks.BackupAndRestore): "
-        "run the same command again after an interruption to resume; the "
-        "folder is deleted when training ends",
-    )
+    if backup:
+        parser.add_argument(
+            "--backup-dir",
+            default=None,
+            help="checkpoint every epoch here (keras.callbacks."
+            "BackupAndRestore): run the same command again after an "
+            "interruption to resume; the folder is deleted when training ends",
+        )
     return parser
 
 

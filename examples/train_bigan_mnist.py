@@ -36,7 +36,7 @@ OFFICIAL_EPOCHS = 400
 
 
 def parse_args(argv=None):
-    parser = mnist_parser(__doc__.splitlines()[0])
+    parser = mnist_parser(__doc__.splitlines()[0], backup=True)
     parser.add_argument(
         "--steps", type=int, default=OFFICIAL_EPOCHS * 469, help="updates"
     )

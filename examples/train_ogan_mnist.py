@@ -37,7 +37,7 @@ from keras_disentangle.metrics import FeatureClassifier
 
 
 def parse_args(argv=None):
-    parser = mnist_parser(__doc__.splitlines()[0])
+    parser = mnist_parser(__doc__.splitlines()[0], backup=True)
     parser.add_argument("--steps", type=int, default=10 * 937)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)

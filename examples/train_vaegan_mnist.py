@@ -43,7 +43,7 @@ from keras_disentangle.utils import save_image_grid
 
 
 def parse_args(argv=None):
-    parser = mnist_parser(__doc__.splitlines()[0])
+    parser = mnist_parser(__doc__.splitlines()[0], backup=True)
     parser.add_argument("--steps", type=int, default=150 * 250)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
