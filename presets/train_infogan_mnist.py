@@ -109,6 +109,23 @@ class AccuracyCurve(keras.callbacks.Callback):
         )
 
 
+def earlier_stages(previous):
+    """The training stages recorded in a preset's metadata (none: `{}`)."""
+    if not previous or "training_stages" in previous:
+        return previous.get("training_stages", [])
+    # A preset trained in one stage records it at the top level.
+    return [
+        {
+            "steps": previous["training_steps"],
+            "batch_size": previous.get("batch_size"),
+            "seed": previous.get("seed"),
+            "backend": previous.get("backend"),
+            "train_seconds": previous.get("train_seconds"),
+            "command": previous.get("training_command"),
+        }
+    ]
+
+
 def evaluate(model, images, labels):
     posteriors = model.encode(images)["digit"]
     clusters = np.argmax(posteriors, axis=-1)
@@ -160,9 +177,7 @@ def main(argv=None):
         # Read before training: `--out` may be the preset being continued.
         directory, source, _ = resolve_preset(args.init_preset)
         previous = read_json(directory, "metadata.json", source)
-        model = keras_disentangle.InfoGAN.from_preset(
-            args.init_preset, seed=args.seed
-        )
+        model = keras_disentangle.InfoGAN.from_preset(directory, seed=args.seed)
         print(
             f"Continuing {args.init_preset!r} after "
             f"{previous.get('training_steps', 0)} steps.",
@@ -211,21 +226,7 @@ def main(argv=None):
         "train_seconds": round(train_seconds, 1),
         "command": command,
     }
-    stages = previous.get("training_stages") or (
-        [
-            {
-                "steps": previous["training_steps"],
-                "batch_size": previous.get("batch_size"),
-                "seed": previous.get("seed"),
-                "backend": previous.get("backend"),
-                "train_seconds": previous.get("train_seconds"),
-                "command": previous.get("training_command"),
-            }
-        ]
-        if previous
-        else []
-    )
-    stages = stages + [stage]
+    stages = earlier_stages(previous) + [stage]
     metadata = {
         "name": "InfoGAN MNIST",
         "description": keras_disentangle.InfoGAN.presets.get("mnist"),

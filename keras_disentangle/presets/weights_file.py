@@ -62,6 +62,7 @@ def save_weights(model, path, dtype="float32"):
         with tempfile.TemporaryDirectory() as tmp:
             full = os.path.join(tmp, "full.weights.h5")
             keras.saving.save_weights(model, full, objects_to_skip=skip)
+            _delete_seed_states(full)
             _write_half_precision(full, path)
     record = {"dtype": dtype, "size": os.path.getsize(path)}
     record["sha256"] = file_sha256(path)
@@ -78,8 +79,6 @@ def _write_half_precision(source, target):
         for key, value in src.attrs.items():
             dst.attrs[key] = value
         for name, obj in src.items():
-            if _is_seed_state(name):
-                continue
             if isinstance(obj, h5py.Group):
                 copy(obj, dst.create_group(name))
                 continue
@@ -106,20 +105,17 @@ def _write_half_precision(source, target):
     shutil.move(partial, target)
 
 
-def _is_seed_state(name):
-    return name.rsplit("/", 1)[-1].startswith(SEED_STATE_PREFIX)
-
-
 def _delete_seed_states(path):
+    """Removes the seed states `AdversarialModel` writes with its weights."""
+    found = []
+
+    def visit(name, obj):
+        last = name.rsplit("/", 1)[-1]
+        if isinstance(obj, h5py.Dataset) and last.startswith(SEED_STATE_PREFIX):
+            found.append(name)
+
     with h5py.File(path, "r+") as f:
-        found = []
-        f.visititems(
-            lambda name, obj: (
-                found.append(name)
-                if isinstance(obj, h5py.Dataset) and _is_seed_state(name)
-                else None
-            )
-        )
+        f.visititems(visit)
         for name in found:
             del f[name]
 
