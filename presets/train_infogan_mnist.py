@@ -9,12 +9,19 @@ with the Hungarian algorithm (`scipy.optimize.linear_sum_assignment`). The
 preset is written with float16 kernels (see
 `keras_disentangle/presets/weights_file.py`), then reloaded; the figures in
 `metadata.json` are measured on the reloaded preset, i.e. on what ships.
+`--contrastive-weight W` adds InfoGAN-CR's contrastive regulariser (a CR
+discriminator tells which code a pair of samples shares; G is rewarded for
+making that easy) at a constant weight; the written preset keeps G, D and Q.
 
 ```shell
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py
 # continue training a preset (a built-in name or a directory):
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py --init-preset mnist \
     --seed 3 --steps 3000
+# continue it with InfoGAN-CR's contrastive regulariser (weight 2 from the
+# first step; the CR discriminator is dropped from the written preset):
+KERAS_BACKEND=jax python presets/train_infogan_mnist.py --init-preset mnist \
+    --seed 3 --steps 1500 --contrastive-weight 2 --out out/mnist_cr
 # a quick end-to-end check:
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py --steps 20 \
     --out out/mnist_preset_check
@@ -81,7 +88,33 @@ def parse_args(argv=None):
         "accuracy curve are carried into the new metadata.json. Use a "
         "--seed other than the preset's so new latents and batches are drawn",
     )
+    parser.add_argument(
+        "--contrastive-weight",
+        type=float,
+        default=0.0,
+        help="train with InfoGAN-CR's contrastive regulariser at this "
+        "constant weight (0: the paper's InfoGAN). The CR discriminator "
+        "only serves training and is not written to the preset",
+    )
     return parser.parse_args(argv)
+
+
+NETWORKS = ("generator", "trunk", "d_head", "q_trunk", "q_network")
+
+
+def rebuilt(model, **overrides):
+    """A new InfoGAN of `model`'s config with `overrides`, and its networks.
+
+    Networks that the overrides add (the CR discriminator) start fresh.
+    """
+    config = model.get_config()
+    config.update(overrides)
+    copy = keras_disentangle.InfoGAN.from_config(config)
+    for name in NETWORKS:
+        source = getattr(model, name)
+        if source is not None:
+            getattr(copy, name).set_weights(source.get_weights())
+    return copy
 
 
 class AccuracyCurve(keras.callbacks.Callback):
@@ -119,6 +152,8 @@ def earlier_stages(previous):
             "steps": previous["training_steps"],
             "batch_size": previous.get("batch_size"),
             "seed": previous.get("seed"),
+            # Presets written before --contrastive-weight trained without it.
+            "contrastive_weight": previous.get("contrastive_weight", 0.0),
             "backend": previous.get("backend"),
             "train_seconds": previous.get("train_seconds"),
             "command": previous.get("training_command"),
@@ -185,6 +220,10 @@ def main(argv=None):
         )
     else:
         model = keras_disentangle.InfoGAN(seed=args.seed)
+    if args.contrastive_weight > 0:
+        model = rebuilt(
+            model, contrastive_weight=args.contrastive_weight, seed=args.seed
+        )
     model.compile()
     first_step = previous.get("training_steps", 0)
     steps_per_epoch = min(args.steps, 100)
@@ -210,6 +249,8 @@ def main(argv=None):
     )
     train_seconds = time.time() - started
     steps = epochs * steps_per_epoch
+    if model.cr_discriminator is not None:
+        model = rebuilt(model, contrastive_weight=0.0, contrastive_start=0)
 
     accuracy32, _ = evaluate(model, test_images, test_labels)
     latents = model.latents(64, seed=123)
@@ -222,6 +263,7 @@ def main(argv=None):
         "steps": steps,
         "batch_size": args.batch_size,
         "seed": args.seed,
+        "contrastive_weight": args.contrastive_weight,
         "backend": keras.backend.backend(),
         "train_seconds": round(train_seconds, 1),
         "command": command,
@@ -240,12 +282,20 @@ def main(argv=None):
             "; each stage starts with fresh optimizer state"
             if len(stages) > 1
             else ""
+        )
+        + (
+            "; with the contrastive regulariser, its CR discriminator "
+            "Adam(beta_1=0.5) 2e-3"
+            if any(s.get("contrastive_weight") for s in stages)
+            else ""
         ),
         "train_seconds": round(sum(s["train_seconds"] or 0 for s in stages), 1),
         "training_command": " && ".join(s["command"] for s in stages),
     }
     if len(stages) > 1:
         metadata["training_stages"] = stages
+    else:
+        metadata["contrastive_weight"] = args.contrastive_weight
     # Save, reload, and measure what ships (float16 kernels).
     model.save_to_preset(args.out, metadata, weights_dtype=args.weights_dtype)
     shipped = keras_disentangle.InfoGAN.from_preset(args.out)

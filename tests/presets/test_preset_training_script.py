@@ -51,7 +51,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
         [
             "--data-dir", small_mnist_dir, "--steps", "3", "--seed", "1",
             "--eval-every", "3", "--init-preset", str(first),
-            "--out", str(second),
+            "--out", str(second), "--contrastive-weight", "2",
         ],
     )  # fmt: skip
     continued = read_metadata(second)
@@ -59,6 +59,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     stages = continued["training_stages"]
     assert [stage["steps"] for stage in stages] == [2, 3]
     assert [stage["seed"] for stage in stages] == [0, 1]
+    assert [stage.get("contrastive_weight") for stage in stages] == [0.0, 2.0]
     assert stages[0]["command"] == metadata["training_command"]
     assert continued["training_command"] == " && ".join(
         stage["command"] for stage in stages
@@ -67,6 +68,11 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     curve = continued["metrics"]["test_digit_accuracy_during_training"]
     assert [step for step, _ in curve] == [2, 5]
     assert continued["seed"] == 1
+
+    # The CR discriminator served training only: the preset is a plain
+    # InfoGAN with the same networks as the first stage's.
+    config = json.loads((second / "config.json").read_text())["config"]
+    assert config["contrastive_weight"] == 0.0
 
     # The second stage trained the first stage's weights: three Adam steps
     # (learning rates 2e-4 and 1e-3) move them by far less than the spread
