@@ -1,14 +1,7 @@
 import os
 import pathlib
 
-# JAX >= 0.5 draws random numbers with the "partitionable" threefry, which
-# XLA compiles several times slower on CPU, once per tensor shape: building a
-# model with fresh initializers cost seconds per layer in these tests. The
-# classic threefry compiles quickly. Nothing in the package depends on which
-# of the two draws its numbers. Set before Keras imports JAX.
-os.environ.setdefault("JAX_THREEFRY_PARTITIONABLE", "0")
-
-import keras  # noqa: E402
+import keras
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
