@@ -23,12 +23,8 @@ import argparse
 import json
 import sys
 
-import numpy as np
-from scipy.stats import spearmanr
-
 import keras_disentangle
-from keras_disentangle.datasets import measure_digits
-from keras_disentangle.datasets.morpho_mnist import MEASUREMENT_NAMES
+from keras_disentangle.metrics import code_measure_correlations
 
 
 def parse_args(argv=None):
@@ -42,76 +38,10 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def measures_of(images):
-    values = measure_digits(images)
-    return {name: np.asarray(values[name]) for name in MEASUREMENT_NAMES}
-
-
-def correlation(a, b):
-    rho = spearmanr(a, b).statistic
-    return 0.0 if np.isnan(rho) else float(rho)
-
-
-def continuous_code_correlations(model, samples, bases, steps, seed):
-    space = model.latent_space
-    continuous = [c.name for c in space if c.kind == "continuous"]
-    if not continuous:
-        raise ValueError(f"{type(model).__name__} has no continuous code.")
-    codes = space.sample(samples, seed=seed)
-    measures = measures_of(model.generate(codes))
-    random = {
-        code: {
-            name: correlation(codes[code][:, 0], values)
-            for name, values in measures.items()
-        }
-        for code in continuous
-    }
-    sweeps = {}
-    values = np.linspace(-1.0, 1.0, steps)
-    for code in continuous:
-        per_base = {name: [] for name in MEASUREMENT_NAMES}
-        for base in range(bases):
-            images = model.traverse(code, values, seed=seed + 1 + base)
-            for name, measured in measures_of(images).items():
-                per_base[name].append(correlation(values, measured))
-        sweeps[code] = {
-            name: float(np.mean(rhos)) for name, rhos in per_base.items()
-        }
-    best = {
-        code: max(random[code], key=lambda name: abs(random[code][name]))
-        for code in continuous
-    }
-    return {
-        "best_match": {
-            code: {
-                "measure": best[code],
-                "spearman_random": round(random[code][best[code]], 4),
-                "spearman_sweeps": round(sweeps[code][best[code]], 4),
-            }
-            for code in continuous
-        },
-        "random": _rounded(random),
-        "sweeps": _rounded(sweeps),
-        "protocol": {
-            "samples": samples,
-            "bases": bases,
-            "sweep_values": [round(v, 4) for v in values.tolist()],
-            "seed": seed,
-        },
-    }
-
-
-def _rounded(table):
-    return {
-        code: {name: round(rho, 4) for name, rho in row.items()}
-        for code, row in table.items()
-    }
-
-
 def main(argv=None):
     args = parse_args(argv)
     model = keras_disentangle.GenerativeModel.from_preset(args.preset)
-    result = continuous_code_correlations(
+    result = code_measure_correlations(
         model, args.samples, args.bases, args.steps, args.seed
     )
     result["preset"] = args.preset

@@ -45,6 +45,7 @@ import numpy as np
 import keras_disentangle
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.metrics import cluster_to_class_map
+from keras_disentangle.metrics import code_measure_correlations
 from keras_disentangle.presets.preset_format import read_json
 from keras_disentangle.presets.preset_loader import resolve_preset
 
@@ -96,6 +97,16 @@ def parse_args(argv=None):
         "constant weight (0: the paper's InfoGAN). The CR discriminator "
         "only serves training and is not written to the preset",
     )
+    parser.add_argument(
+        "--code-samples",
+        type=int,
+        default=0,
+        help="also record, at every --eval-every point, the Spearman "
+        "correlation of each continuous code with its best-matching "
+        "Morpho-MNIST measure over this many samples, and the full table "
+        "(`keras_disentangle.metrics.code_measure_correlations`) of the "
+        "written preset (0 turns it off)",
+    )
     return parser.parse_args(argv)
 
 
@@ -118,10 +129,20 @@ def rebuilt(model, **overrides):
 
 
 class AccuracyCurve(keras.callbacks.Callback):
-    """Records the Hungarian test accuracy of the digit code during training."""
+    """Records the Hungarian test accuracy of the digit code during training.
+
+    With `code_samples > 0` it also records each continuous code's best
+    Morpho-MNIST match and its Spearman correlation over that many samples.
+    """
 
     def __init__(
-        self, images, labels, every_epochs, steps_per_epoch, first_step=0
+        self,
+        images,
+        labels,
+        every_epochs,
+        steps_per_epoch,
+        first_step=0,
+        code_samples=0,
     ):
         super().__init__()
         self.images = images
@@ -129,7 +150,9 @@ class AccuracyCurve(keras.callbacks.Callback):
         self.every_epochs = every_epochs
         self.steps_per_epoch = steps_per_epoch
         self.first_step = first_step
+        self.code_samples = code_samples
         self.curve = []
+        self.code_curve = []
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_epochs:
@@ -140,6 +163,16 @@ class AccuracyCurve(keras.callbacks.Callback):
         print(
             f"step {step}: Hungarian test accuracy {accuracy:.4f}", flush=True
         )
+        if self.code_samples > 0:
+            table = code_measure_correlations(
+                self.model, samples=self.code_samples, bases=0
+            )
+            matches = {
+                code: [match["measure"], match["spearman_random"]]
+                for code, match in table["best_match"].items()
+            }
+            self.code_curve.append([step, matches])
+            print(f"step {step}: continuous codes {matches}", flush=True)
 
 
 def earlier_stages(previous):
@@ -236,6 +269,7 @@ def main(argv=None):
             every_epochs=max(1, -(-args.eval_every // steps_per_epoch)),
             steps_per_epoch=steps_per_epoch,
             first_step=first_step,
+            code_samples=args.code_samples,
         )
         callbacks.append(curve)
     started = time.time()
@@ -314,6 +348,17 @@ def main(argv=None):
         )
         metadata["metrics"]["test_digit_accuracy_during_training"] = (
             earlier + curve.curve
+        )
+        if args.code_samples > 0:
+            metadata["metrics"]["continuous_codes_during_training"] = (
+                previous.get("metrics", {}).get(
+                    "continuous_codes_during_training", []
+                )
+                + curve.code_curve
+            )
+    if args.code_samples > 0:
+        metadata["metrics"]["continuous_codes"] = code_measure_correlations(
+            shipped, samples=args.code_samples
         )
     metadata["digit_code_to_label"] = {str(k): v for k, v in mapping.items()}
     metadata["traversal_caption"] = (

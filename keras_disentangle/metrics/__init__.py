@@ -14,6 +14,7 @@ from keras_disentangle.metrics.classifier import FeatureClassifier
 from keras_disentangle.metrics.clustering import cluster_to_class_map
 from keras_disentangle.metrics.clustering import clustering_accuracy
 from keras_disentangle.metrics.clustering import normalized_mutual_information
+from keras_disentangle.metrics.code_measures import code_measure_correlations
 from keras_disentangle.metrics.dci import compute_dci
 from keras_disentangle.metrics.dci import dci_completeness
 from keras_disentangle.metrics.dci import dci_disentanglement
@@ -57,6 +58,7 @@ __all__ = [
     "classifier_score",
     "cluster_to_class_map",
     "clustering_accuracy",
+    "code_measure_correlations",
     "compute_beta_vae",
     "compute_dci",
     "compute_factor_vae",

@@ -12,6 +12,7 @@ import pathlib
 import numpy as np
 
 import keras_disentangle as kd
+from keras_disentangle.metrics import code_measure_correlations
 from tests.script_runner import run_script
 
 SCRIPT = (
@@ -52,6 +53,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
             "--data-dir", small_mnist_dir, "--steps", "3", "--seed", "1",
             "--eval-every", "3", "--init-preset", str(first),
             "--out", str(second), "--contrastive-weight", "2",
+            "--code-samples", "16",
         ],
     )  # fmt: skip
     continued = read_metadata(second)
@@ -68,6 +70,17 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     curve = continued["metrics"]["test_digit_accuracy_during_training"]
     assert [step for step, _ in curve] == [2, 5]
     assert continued["seed"] == 1
+    # --code-samples: each continuous code's best Morpho-MNIST match at every
+    # evaluation, and the full table of the written preset.
+    code_curve = continued["metrics"]["continuous_codes_during_training"]
+    assert [step for step, _ in code_curve] == [5]
+    assert set(code_curve[0][1]) == {"c1", "c2"}
+    table = continued["metrics"]["continuous_codes"]
+    assert table["protocol"]["samples"] == 16
+    assert set(table["sweeps"]) == {"c1", "c2"}
+    shipped = kd.InfoGAN.from_preset(str(second))
+    again = code_measure_correlations(shipped, 16, bases=0)
+    assert again["random"] == table["random"]
 
     # The CR discriminator served training only: the preset is a plain
     # InfoGAN with the same networks as the first stage's.
@@ -78,7 +91,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     # (learning rates 2e-4 and 1e-3) move them by far less than the spread
     # of a fresh initialization.
     before = trainable_weights(kd.InfoGAN.from_preset(str(first)))
-    after = trainable_weights(kd.InfoGAN.from_preset(str(second)))
+    after = trainable_weights(shipped)
     fresh = trainable_weights(
         kd.InfoGAN.from_preset(str(first), seed=1, load_weights=False)
     )
