@@ -21,7 +21,8 @@ KERAS_BACKEND=jax python presets/train_infogan_mnist.py --init-preset mnist \
 # continue it with InfoGAN-CR's contrastive regulariser (weight 2 from the
 # first step; the CR discriminator is dropped from the written preset):
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py --init-preset mnist \
-    --seed 3 --steps 1500 --contrastive-weight 2 --out out/mnist_cr
+    --seed 3 --steps 2000 --contrastive-weight 2 --code-samples 2000 \
+    --out out/mnist_cr2000
 # a quick end-to-end check:
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py --steps 20 \
     --out out/mnist_preset_check
