@@ -67,7 +67,6 @@ def code_measure_correlations(
         )
     codes = space.sample(samples, seed=seed)
     measures = _measures_of(model.generate(codes), measure)
-    names = list(measures)
     random = {
         code: {
             name: _spearman(codes[code][:, 0], values)
@@ -78,7 +77,7 @@ def code_measure_correlations(
     sweeps = {}
     values = np.linspace(-1.0, 1.0, steps)
     for code in continuous if bases > 0 else []:
-        per_base = {name: [] for name in names}
+        per_base = {name: [] for name in measures}
         for base in range(bases):
             images = model.traverse(code, values, seed=seed + 1 + base)
             for name, measured in _measures_of(images, measure).items():
@@ -86,20 +85,15 @@ def code_measure_correlations(
         sweeps[code] = {
             name: float(np.mean(rhos)) for name, rhos in per_base.items()
         }
-    best = {
-        code: max(random[code], key=lambda name: abs(random[code][name]))
-        for code in continuous
-    }
     best_match = {}
     for code in continuous:
+        name = max(random[code], key=lambda n: abs(random[code][n]))
         best_match[code] = {
-            "measure": best[code],
-            "spearman_random": round(random[code][best[code]], 4),
+            "measure": name,
+            "spearman_random": round(random[code][name], 4),
         }
-        if sweeps:
-            best_match[code]["spearman_sweeps"] = round(
-                sweeps[code][best[code]], 4
-            )
+        if code in sweeps:
+            best_match[code]["spearman_sweeps"] = round(sweeps[code][name], 4)
     protocol = {"samples": samples, "bases": bases, "seed": seed}
     if bases > 0:
         protocol["sweep_values"] = [round(v, 4) for v in values.tolist()]
