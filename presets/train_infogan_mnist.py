@@ -12,6 +12,8 @@ preset is written with float16 kernels (see
 `--contrastive-weight W` adds InfoGAN-CR's contrastive regulariser (a CR
 discriminator tells which code a pair of samples shares; G is rewarded for
 making that easy) at a constant weight; the written preset keeps G, D and Q.
+`--info-weight CODE=LAMBDA` changes one code's weight in the information
+term (the paper's is 1 for every code).
 
 ```shell
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py
@@ -99,6 +101,16 @@ def parse_args(argv=None):
         "only serves training and is not written to the preset",
     )
     parser.add_argument(
+        "--info-weight",
+        action="append",
+        default=[],
+        metavar="CODE=LAMBDA",
+        help="weight of one code's information term (repeatable, e.g. "
+        "--info-weight c1=2 --info-weight c2=2; default: the paper's 1 "
+        "for every code). The written preset's config keeps the weights "
+        "it was trained with",
+    )
+    parser.add_argument(
         "--code-samples",
         type=int,
         default=0,
@@ -108,7 +120,17 @@ def parse_args(argv=None):
         "(`keras_disentangle.metrics.code_measure_correlations`) of the "
         "written preset (0 turns it off)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.info_weights = {}
+    for item in args.info_weight:
+        name, _, value = item.partition("=")
+        try:
+            args.info_weights[name.strip()] = float(value)
+        except ValueError:
+            parser.error(
+                f"--info-weight takes CODE=LAMBDA, e.g. c2=2; got {item!r}"
+            )
+    return args
 
 
 NETWORKS = ("generator", "trunk", "d_head", "q_trunk", "q_network")
@@ -254,6 +276,10 @@ def main(argv=None):
         )
     else:
         model = keras_disentangle.InfoGAN(seed=args.seed)
+    if args.info_weights:
+        model = rebuilt(
+            model, info_weights={**model.info_weights, **args.info_weights}
+        )
     if args.contrastive_weight > 0:
         model = rebuilt(
             model, contrastive_weight=args.contrastive_weight, seed=args.seed
@@ -299,6 +325,7 @@ def main(argv=None):
         "batch_size": args.batch_size,
         "seed": args.seed,
         "contrastive_weight": args.contrastive_weight,
+        "info_weights": dict(model.info_weights),
         "backend": keras.backend.backend(),
         "train_seconds": round(train_seconds, 1),
         "command": command,

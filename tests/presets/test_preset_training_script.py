@@ -6,10 +6,12 @@ writes, and that `--init-preset` continues from the given weights and carries
 the earlier stages into `metadata.json`.
 """
 
+import importlib.util
 import json
 import pathlib
 
 import numpy as np
+import pytest
 
 import keras_disentangle as kd
 from keras_disentangle.metrics import code_measure_correlations
@@ -53,7 +55,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
             "--data-dir", small_mnist_dir, "--steps", "3", "--seed", "1",
             "--eval-every", "3", "--init-preset", str(first),
             "--out", str(second), "--contrastive-weight", "2",
-            "--code-samples", "16",
+            "--code-samples", "16", "--info-weight", "c2=3",
         ],
     )  # fmt: skip
     continued = read_metadata(second)
@@ -62,6 +64,7 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     assert [stage["steps"] for stage in stages] == [2, 3]
     assert [stage["seed"] for stage in stages] == [0, 1]
     assert [stage.get("contrastive_weight") for stage in stages] == [0.0, 2.0]
+    assert stages[1]["info_weights"] == {"c2": 3.0}
     assert stages[0]["command"] == metadata["training_command"]
     assert continued["training_command"] == " && ".join(
         stage["command"] for stage in stages
@@ -86,6 +89,8 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     # InfoGAN with the same networks as the first stage's.
     config = json.loads((second / "config.json").read_text())["config"]
     assert config["contrastive_weight"] == 0.0
+    # --info-weight: the preset keeps the weights it was trained with.
+    assert config["info_weights"] == {"c2": 3.0}
 
     # The second stage trained the first stage's weights: three Adam steps
     # (learning rates 2e-4 and 1e-3) move them by far less than the spread
@@ -99,3 +104,14 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     moved = max(np.max(np.abs(a - b)) for a, b in zip(after, before))
     assert 0.0 < moved < 0.02
     assert max(np.max(np.abs(f - b)) for f, b in zip(fresh, before)) > 0.05
+
+
+def test_rejects_a_malformed_info_weight(tmp_path):
+    spec = importlib.util.spec_from_file_location("train_script", SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    with pytest.raises(SystemExit):
+        script.parse_args(["--info-weight", "c2"])
+    assert script.parse_args(["--info-weight", "c2=0.5"]).info_weights == {
+        "c2": 0.5
+    }
