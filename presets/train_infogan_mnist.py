@@ -46,6 +46,7 @@ import keras
 import numpy as np
 
 import keras_disentangle
+from keras_disentangle.datasets import BatchDataset
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.metrics import cluster_to_class_map
 from keras_disentangle.metrics import code_measure_correlations
@@ -299,13 +300,25 @@ def main(argv=None):
             code_samples=args.code_samples,
         )
         callbacks.append(curve)
-    started = time.time()
-    history = model.fit(
+    # Full shuffled batches, pass after pass, as the official trainer's
+    # `next_batch`: an epoch is exactly `steps_per_epoch` updates wherever
+    # it starts in the data (array input to `fit` would end the epoch that
+    # reaches the end of the data early, and serve a short last batch).
+    batches = BatchDataset(
         train_images,
         batch_size=args.batch_size,
+        shuffle=True,
+        seed=args.seed,
+        drop_remainder=True,
+        repeat=True,
+    )
+    started = time.time()
+    history = model.fit(
+        batches,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         callbacks=callbacks,
+        shuffle=False,
         verbose=2,
     )
     train_seconds = time.time() - started
