@@ -1,5 +1,7 @@
 """The base model of every adversarial game in keras_disentangle."""
 
+import warnings
+
 import keras
 import numpy as np
 
@@ -270,7 +272,11 @@ class AdversarialModel(keras.Model):
         """`keras.Model.fit`, with checks of the data and of non-finite losses.
 
         A `NaNGuard` callback is added: a loss term that becomes NaN or
-        infinite stops training with an error naming the term.
+        infinite stops training with an error naming the term. Arrays with a
+        `steps_per_epoch` that does not divide their batches get a warning
+        with the number of updates Keras will really run (it ends an epoch
+        early where the data runs out); `BatchDataset(..., repeat=True)`
+        trains exactly `steps_per_epoch` updates per epoch.
         """
         if not self.compiled or self._players is None:
             raise RuntimeError(
@@ -281,6 +287,9 @@ class AdversarialModel(keras.Model):
             )
         if isinstance(x, np.ndarray):
             self.validate_training_data(x)
+            _warn_short_epochs(
+                len(x), batch_size, kwargs.get("steps_per_epoch"), epochs
+            )
         callbacks = list(callbacks or [])
         if not any(isinstance(c, NaNGuard) for c in callbacks):
             callbacks.append(NaNGuard())
@@ -385,6 +394,32 @@ class _WithoutSeedStates:
 
     def __getitem__(self, key):
         return self.store[key]
+
+
+def _warn_short_epochs(samples, batch_size, steps_per_epoch, epochs):
+    """Warns where array input makes Keras train fewer updates than asked.
+
+    With arrays and `steps_per_epoch`, Keras ends the epoch that reaches the
+    end of the data early and starts the next epoch on a new pass.
+    """
+    if not steps_per_epoch or not samples:
+        return
+    batches = -(-samples // (batch_size or 32))
+    epochs_per_pass = -(-batches // steps_per_epoch)
+    passes, rest = divmod(epochs, epochs_per_pass)
+    updates = passes * batches + min(rest * steps_per_epoch, batches)
+    if updates < epochs * steps_per_epoch:
+        warnings.warn(
+            f"fit() on arrays of {samples} samples ({batches} batches per "
+            f"pass) with steps_per_epoch={steps_per_epoch}: Keras ends each "
+            "epoch that reaches the end of the data early, so these "
+            f"{epochs} epochs train {updates} updates, not "
+            f"{epochs * steps_per_epoch}. To train exactly steps_per_epoch "
+            "updates per epoch, pass keras_disentangle.datasets."
+            "BatchDataset(x, batch_size, shuffle=True, drop_remainder=True, "
+            "repeat=True) with shuffle=False.",
+            stacklevel=3,
+        )
 
 
 def _looks_like_config(value):

@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -203,6 +205,33 @@ def test_fit_before_compile_says_how_to_fix():
     model = ToyGAN()
     with pytest.raises(RuntimeError, match=r"compile\(\)"):
         model.fit(np.zeros((4, 3), "float32"), verbose=0)
+
+
+def test_short_epochs_on_arrays_are_announced_and_avoidable():
+    """Arrays of 5 batches in epochs of 2 steps: Keras cuts every third epoch
+    to 1 step (5 epochs, 9 updates); fit says so, BatchDataset(repeat=True)
+    gives all 10."""
+    from keras_disentangle.datasets import BatchDataset
+
+    data = np.random.RandomState(0).normal(size=(40, 3)).astype("float32")
+    model = ToyGAN(seed=0)
+    model.compile()
+    with pytest.warns(UserWarning, match="train 9 updates, not 10"):
+        model.fit(data, batch_size=8, epochs=5, steps_per_epoch=2, verbose=0)
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 9
+
+    model = ToyGAN(seed=0)
+    model.compile()
+    batches = BatchDataset(
+        data, batch_size=8, shuffle=True, seed=0, drop_remainder=True,
+        repeat=True,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model.fit(
+            batches, epochs=5, steps_per_epoch=2, shuffle=False, verbose=0
+        )
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 10
 
 
 def test_compile_errors():

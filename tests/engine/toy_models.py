@@ -127,6 +127,8 @@ class ToyGAN(AdversarialModel):
         return self.generator(z, training=training)
 
     def d_loss(self, data):
+        # Arrays arrive as a tensor, a PyDataset's batches as `(x,)`.
+        data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         fake = ops.stop_gradient(self._fake(data, True))
         real_logits = self.discriminator(data, training=True)
         fake_logits = self.discriminator(fake, training=True)
@@ -136,6 +138,7 @@ class ToyGAN(AdversarialModel):
         return {"d_loss": loss, "d_real": ops.mean(real_logits)}
 
     def g_loss(self, data):
+        data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         logits = self.discriminator(self._fake(data, True), training=True)
         return {"g_loss": ops.mean(ops.softplus(-logits))}
 
