@@ -117,7 +117,8 @@ def parse_args(argv=None):
         default=0,
         help="also record, at every --eval-every point, the Spearman "
         "correlation of each continuous code with its best-matching "
-        "Morpho-MNIST measure over this many samples, and the full table "
+        "Morpho-MNIST measure over this many samples (`random` and "
+        "`partial` protocols), and the full table "
         "(`keras_disentangle.metrics.code_measure_correlations`) of the "
         "written preset (0 turns it off)",
     )
@@ -192,7 +193,13 @@ class AccuracyCurve(keras.callbacks.Callback):
                 self.model, samples=self.code_samples, bases=0
             )
             matches = {
-                code: [match["measure"], match["spearman_random"]]
+                code: {
+                    "random": [match["measure"], match["spearman_random"]],
+                    "partial": [
+                        table["best_match_partial"][code]["measure"],
+                        table["best_match_partial"][code]["spearman_partial"],
+                    ],
+                }
                 for code, match in table["best_match"].items()
             }
             self.code_curve.append([step, matches])

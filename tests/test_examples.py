@@ -91,16 +91,24 @@ def test_edit_infogan_mnist(small_mnist_dir, tmp_path):
         assert_png(path)
 
 
-def test_infogan_continuous_codes(tmp_path):
+def test_infogan_continuous_codes(small_mnist_dir, tmp_path):
     out = tmp_path / "codes.json"
     run_example(
         "infogan_continuous_codes",
-        ["--samples", "64", "--bases", "2", "--steps", "5", "--out", str(out)],
-    )
+        [
+            "--samples", "64", "--bases", "2", "--steps", "5",
+            "--data-dir", small_mnist_dir, "--real-images", "100",
+            "--out", str(out),
+        ],
+    )  # fmt: skip
     result = json.loads(out.read_text())
     assert set(result["best_match"]) == {"c1", "c2"}
     for match in result["best_match"].values():
         assert abs(match["spearman_random"]) <= 1.0
+    assert result["protocol"]["real_images"] == 100
+    for match in result["best_match_partial"].values():
+        assert abs(match["spearman_partial"]) <= 1.0
+        assert abs(match["spearman_partial_real"]) <= 1.0
 
 
 def test_train_infogan_dsprites(tmp_path, monkeypatch):

@@ -78,6 +78,9 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     code_curve = continued["metrics"]["continuous_codes_during_training"]
     assert [step for step, _ in code_curve] == [5]
     assert set(code_curve[0][1]) == {"c1", "c2"}
+    for match in code_curve[0][1].values():
+        assert set(match) == {"random", "partial"}
+        assert abs(match["partial"][1]) <= 1.0
     table = continued["metrics"]["continuous_codes"]
     assert table["protocol"]["samples"] == 16
     assert set(table["sweeps"]) == {"c1", "c2"}
