@@ -81,8 +81,14 @@ def _inferred_codes(model, space, images):
     posteriors = model.encode(images)
     codes = {}
     for code in space:
-        if code.name not in posteriors:
+        if not code.regularized:
             continue
+        if code.name not in posteriors:
+            raise ValueError(
+                f"{type(model).__name__}.encode() infers no '{code.name}'; "
+                "the real-image protocol holds every regularized code, so "
+                "it needs all of them. Leave `images` out."
+            )
         value = np.asarray(posteriors[code.name])
         if code.kind == "categorical":
             value = np.eye(value.shape[-1])[np.argmax(value, axis=-1)]

@@ -162,3 +162,16 @@ def test_real_images_need_a_model_that_encodes():
         CodesAsPixels(CODES), samples=20, bases=0, measure=channel_means
     )
     assert table["partial_real"] == {}
+
+    class WithoutC2(SharedMeasures):
+        def encode(self, images):
+            codes = super().encode(images)
+            del codes["c2"]
+            return codes
+
+    model = WithoutC2(CODES)
+    with pytest.raises(ValueError, match="infers no 'c2'"):
+        code_measure_correlations(
+            model, samples=20, bases=0, measure=lower_half_means,
+            images=model.generate(model.latent_space.sample(20, seed=1)),
+        )  # fmt: skip
