@@ -207,6 +207,8 @@ def test_fit_before_compile_says_how_to_fix():
         model.fit(np.zeros((4, 3), "float32"), verbose=0)
 
 
+# Keras's own warning for the same case ("interrupting training").
+@pytest.mark.filterwarnings("ignore:Your input ran out of data")
 def test_short_epochs_on_arrays_are_announced_and_avoidable():
     """Arrays of 5 batches in epochs of 2 steps: Keras cuts every third epoch
     to 1 step (5 epochs, 9 updates); fit says so, BatchDataset(repeat=True)
