@@ -119,8 +119,9 @@ def parse_args(argv=None):
         "correlation of each continuous code with its best-matching "
         "Morpho-MNIST measure over this many samples (`random` and "
         "`partial` protocols), and the full table "
-        "(`keras_disentangle.metrics.code_measure_correlations`) of the "
-        "written preset (0 turns it off)",
+        "(`keras_disentangle.metrics.code_measure_correlations`, with the "
+        "test digits for `partial_real`) of the written preset (0 turns "
+        "it off)",
     )
     args = parser.parse_args(argv)
     args.info_weights = {}
@@ -405,8 +406,9 @@ def main(argv=None):
                 + curve.code_curve
             )
     if args.code_samples > 0:
+        # With the test digits for the partial_real protocol.
         metadata["metrics"]["continuous_codes"] = code_measure_correlations(
-            shipped, samples=args.code_samples
+            shipped, samples=args.code_samples, images=test_images
         )
     metadata["digit_code_to_label"] = {str(k): v for k, v in mapping.items()}
     metadata["traversal_caption"] = (

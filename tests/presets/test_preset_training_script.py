@@ -83,10 +83,13 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
         assert abs(match["partial"][1]) <= 1.0
     table = continued["metrics"]["continuous_codes"]
     assert table["protocol"]["samples"] == 16
+    assert table["protocol"]["real_images"] == 256  # the small test split
+    assert set(table["partial_real"]) == {"c1", "c2"}
     assert set(table["sweeps"]) == {"c1", "c2"}
     shipped = kd.InfoGAN.from_preset(str(second))
     again = code_measure_correlations(shipped, 16, bases=0)
     assert again["random"] == table["random"]
+    assert again["partial"] == table["partial"]
 
     # The CR discriminator served training only: the preset is a plain
     # InfoGAN with the same networks as the first stage's.
