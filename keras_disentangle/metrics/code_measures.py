@@ -193,26 +193,10 @@ def code_measure_correlations(
         sweeps[code] = {
             name: float(np.mean(rhos)) for name, rhos in per_base.items()
         }
-    best_match = {}
-    for code in continuous:
-        name = max(random[code], key=lambda n: abs(random[code][n]))
-        best_match[code] = {
-            "measure": name,
-            "spearman_random": round(random[code][name], 4),
-        }
-        if code in sweeps:
-            best_match[code]["spearman_sweeps"] = round(sweeps[code][name], 4)
-    best_match_partial = {}
-    for code in continuous:
-        name = max(partial[code], key=lambda n: abs(partial[code][n]))
-        best_match_partial[code] = {
-            "measure": name,
-            "spearman_partial": round(partial[code][name], 4),
-        }
-        if code in partial_real:
-            best_match_partial[code]["spearman_partial_real"] = round(
-                partial_real[code][name], 4
-            )
+    best_match = _best_matches(random, {"sweeps": sweeps}, "random")
+    best_match_partial = _best_matches(
+        partial, {"partial_real": partial_real}, "partial"
+    )
     protocol = {"samples": samples, "bases": bases, "seed": seed}
     if images is not None:
         protocol["real_images"] = len(images)
@@ -227,6 +211,20 @@ def code_measure_correlations(
         "sweeps": _rounded(sweeps),
         "protocol": protocol,
     }
+
+
+def _best_matches(table, companions, protocol):
+    """Per code, the measure with the largest |rho| in `table`, its rho,
+    and its rho in each companion table that has the code."""
+    matches = {}
+    for code, row in table.items():
+        name = max(row, key=lambda n: abs(row[n]))
+        match = {"measure": name, f"spearman_{protocol}": round(row[name], 4)}
+        for other, other_table in companions.items():
+            if code in other_table:
+                match[f"spearman_{other}"] = round(other_table[code][name], 4)
+        matches[code] = match
+    return matches
 
 
 def _rounded(table):
