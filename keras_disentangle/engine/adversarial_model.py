@@ -288,7 +288,10 @@ class AdversarialModel(keras.Model):
         if isinstance(x, np.ndarray):
             self.validate_training_data(x)
             _warn_short_epochs(
-                len(x), batch_size, kwargs.get("steps_per_epoch"), epochs
+                len(x),
+                batch_size,
+                kwargs.get("steps_per_epoch"),
+                epochs - kwargs.get("initial_epoch", 0),
             )
         callbacks = list(callbacks or [])
         if not any(isinstance(c, NaNGuard) for c in callbacks):

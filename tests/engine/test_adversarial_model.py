@@ -221,6 +221,13 @@ def test_short_epochs_on_arrays_are_announced_and_avoidable():
     with pytest.warns(UserWarning, match="train 9 updates, not 10"):
         model.fit(data, batch_size=8, epochs=5, steps_per_epoch=2, verbose=0)
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 9
+    # Epochs 3 to 5 only: 2 + 1 + 2 updates (a new pass at each fit).
+    with pytest.warns(UserWarning, match="train 5 updates, not 6"):
+        model.fit(
+            data, batch_size=8, epochs=5, initial_epoch=2, steps_per_epoch=2,
+            verbose=0,
+        )  # fmt: skip
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 14
 
     model = ToyGAN(seed=0)
     model.compile()
