@@ -193,12 +193,13 @@ class AccuracyCurve(keras.callbacks.Callback):
             table = code_measure_correlations(
                 self.model, samples=self.code_samples, bases=0
             )
+            partial = table["best_match_partial"]
             matches = {
                 code: {
                     "random": [match["measure"], match["spearman_random"]],
                     "partial": [
-                        table["best_match_partial"][code]["measure"],
-                        table["best_match_partial"][code]["spearman_partial"],
+                        partial[code]["measure"],
+                        partial[code]["spearman_partial"],
                     ],
                 }
                 for code, match in table["best_match"].items()
@@ -285,14 +286,15 @@ def main(argv=None):
         )
     else:
         model = keras_disentangle.InfoGAN(seed=args.seed)
+    overrides = {}
     if args.info_weights:
-        model = rebuilt(
-            model, info_weights={**model.info_weights, **args.info_weights}
-        )
+        overrides["info_weights"] = {**model.info_weights, **args.info_weights}
     if args.contrastive_weight > 0:
-        model = rebuilt(
-            model, contrastive_weight=args.contrastive_weight, seed=args.seed
+        overrides.update(
+            contrastive_weight=args.contrastive_weight, seed=args.seed
         )
+    if overrides:
+        model = rebuilt(model, **overrides)
     model.compile()
     first_step = previous.get("training_steps", 0)
     steps_per_epoch = min(args.steps, 100)

@@ -23,23 +23,28 @@ def _ranks(values):
     return rankdata(values)
 
 
-def _partial_spearman(value, measured, controls):
-    """Spearman correlation of `value` and `measured` with `controls` held.
+def _partial_spearman(value, measures, controls):
+    """Spearman correlation of `value` with each measure, `controls` held.
 
-    The ranks of both are regressed (least squares, with an intercept) on
-    the controls, and the residuals correlated: the partial correlation of
+    The ranks of the value and of every measure are regressed together
+    (least squares, with an intercept) on the controls, and the value's
+    residual is correlated with each measure's: the partial correlation of
     the ranks. A residual without spread gives 0.
     """
+    names = list(measures)
+    targets = np.column_stack(
+        [_ranks(value)] + [_ranks(measures[name]) for name in names]
+    )
     design = np.column_stack([np.ones(len(value)), controls])
-    residuals = []
-    for target in (_ranks(value), _ranks(measured)):
-        fit, *_ = np.linalg.lstsq(design, target, rcond=None)
-        residuals.append(target - design @ fit)
-    a, b = residuals
-    scale = np.sqrt(np.sum(a * a) * np.sum(b * b))
-    if scale < 1e-9 * len(value) ** 2:
-        return 0.0
-    return float(np.sum(a * b) / scale)
+    fit, *_ = np.linalg.lstsq(design, targets, rcond=None)
+    residuals = targets - design @ fit
+    spread = np.sqrt(np.sum(residuals * residuals, axis=0))
+    products = residuals[:, 0] @ residuals[:, 1:]
+    tiny = 1e-9 * len(value) ** 2
+    return {
+        name: float(product / scale) if scale >= tiny else 0.0
+        for name, product, scale in zip(names, products, spread[0] * spread[1:])
+    }
 
 
 def _partial_table(space, codes, continuous, measures):
@@ -48,7 +53,7 @@ def _partial_table(space, codes, continuous, measures):
     ranks); unregularized noise is not held, as in Morpho-MNIST."""
     table = {}
     for code in continuous:
-        controls = []
+        controls = [np.zeros((len(codes[code]), 0))]
         for other in space:
             if other.name == code or not other.regularized:
                 continue
@@ -56,16 +61,11 @@ def _partial_table(space, codes, continuous, measures):
             if other.kind == "continuous":
                 column = np.column_stack([_ranks(c) for c in column.T])
             controls.append(column)
-        controls = (
-            np.concatenate(controls, axis=1)
-            if controls
-            else np.zeros((len(codes[code]), 0))
+        table[code] = _partial_spearman(
+            np.asarray(codes[code])[:, 0],
+            measures,
+            np.concatenate(controls, axis=1),
         )
-        value = np.asarray(codes[code])[:, 0]
-        table[code] = {
-            name: _partial_spearman(value, measured, controls)
-            for name, measured in measures.items()
-        }
     return table
 
 
