@@ -52,13 +52,16 @@ def shell_command():
     )
 
 
-def fit_steps(model, images, steps, batch_size, seed, backup_dir=None):
+def fit_steps(
+    model, images, steps, batch_size, seed, backup_dir=None, callbacks=()
+):
     """Trains for about `steps` updates on shuffled full batches.
 
     With `backup_dir`, a `BackupAndRestore` checkpoint (weights, every
     player's optimizer state, seed states) is written there after each
     epoch, and a rerun resumes from the last one. The resumed epochs see
     the batches in another order than an uninterrupted run would.
+    `callbacks` run after the backup callback.
 
     Returns `(history, steps taken, seconds)`; after a resume, the history
     and the seconds are those of the resumed part.
@@ -73,9 +76,9 @@ def fit_steps(model, images, steps, batch_size, seed, backup_dir=None):
     )
     per_epoch = min(steps, len(batches))
     epochs = -(-steps // per_epoch)
-    callbacks = []
+    callbacks = list(callbacks)
     if backup_dir:
-        callbacks.append(keras.callbacks.BackupAndRestore(backup_dir))
+        callbacks.insert(0, keras.callbacks.BackupAndRestore(backup_dir))
     history = model.fit(
         batches,
         epochs=epochs,

@@ -18,6 +18,8 @@ E(x) itself (`NNC_e`), with the encoded training set as the reference set
 as in the paper, the reconstruction error |x - G(E(x))| (`EGr`) beside the
 same error against another test digit (`EGr_b`), and writes a PNG whose
 row pairs are test digits and their reconstructions G(E(x)).
+`--eval-every K` also prints both accuracies after every K epochs
+(training is unchanged; each evaluation encodes the 70,000 digits).
 """
 
 import keras
@@ -50,6 +52,14 @@ def parse_args(argv=None):
         help="training digits in the 1-NN reference set (default: all)",
     )
     parser.add_argument("--weights", help="optional path to save weights")
+    parser.add_argument(
+        "--eval-every",
+        type=int,
+        default=0,
+        metavar="K",
+        help="print the 1-NN accuracy of E's last hidden layer after every "
+        "K epochs (default: only at the end)",
+    )
     return parser.parse_args(argv)
 
 
@@ -64,6 +74,47 @@ def nearest_neighbour_accuracy(train, train_labels, test, test_labels):
         nearest = np.argmin(distances, axis=1)
         hits += int(np.sum(train_labels[nearest] == test_labels[start:][:500]))
     return hits / len(test)
+
+
+def feature_accuracies(model, reference, train, test):
+    """1-NN test accuracies of E's last hidden layer and of E(x).
+
+    `train` and `test` are `(images, labels)`; `reference` indexes the
+    training digits that form the reference set.
+    """
+    (train_images, train_labels), (test_images, test_labels) = train, test
+    accuracies = {}
+    for name, encode in (
+        ("E's last hidden layer (NNC_e-)", model.encode_features),
+        ("E(x) (NNC_e)", lambda x: model.encode(x)["z"]),
+    ):
+        accuracies[name] = nearest_neighbour_accuracy(
+            encode(train_images[reference]),
+            train_labels[reference],
+            encode(test_images),
+            test_labels,
+        )
+    return accuracies
+
+
+class NearestNeighbourCurve(keras.callbacks.Callback):
+    """Prints both 1-NN accuracies after every `every` epochs."""
+
+    def __init__(self, every, reference, train, test):
+        super().__init__()
+        self.every = every
+        self.reference, self.train, self.test = reference, train, test
+        self.curve = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        accuracies = feature_accuracies(
+            self.model, self.reference, self.train, self.test
+        )
+        self.curve.append((epoch + 1, accuracies))
+        figures = ", ".join(f"{k} {v:.4f}" for k, v in accuracies.items())
+        print(f"epoch {epoch + 1}: 1-NN test accuracy on {figures}")
 
 
 def main(argv=None):
@@ -84,6 +135,14 @@ def main(argv=None):
             for name in ("discriminator", "encoder_generator")
         }
     )
+    rng = np.random.default_rng(args.seed)
+    reference = rng.permutation(len(train_images))[: args.reference_size]
+    train, test = (train_images, train_labels), (test_images, test_labels)
+    callbacks = []
+    if args.eval_every > 0:
+        callbacks.append(
+            NearestNeighbourCurve(args.eval_every, reference, train, test)
+        )
     history, steps, seconds = fit_steps(
         model,
         train_images,
@@ -91,21 +150,10 @@ def main(argv=None):
         args.batch_size,
         args.seed,
         backup_dir=args.backup_dir,
+        callbacks=callbacks,
     )
 
-    rng = np.random.default_rng(args.seed)
-    reference = rng.permutation(len(train_images))[: args.reference_size]
-    accuracies = {}
-    for name, encode in (
-        ("E's last hidden layer (NNC_e-)", model.encode_features),
-        ("E(x) (NNC_e)", lambda x: model.encode(x)["z"]),
-    ):
-        accuracies[name] = nearest_neighbour_accuracy(
-            encode(train_images[reference]),
-            train_labels[reference],
-            encode(test_images),
-            test_labels,
-        )
+    accuracies = feature_accuracies(model, reference, train, test)
     recon = model.reconstruct(test_images)
     error = np.sqrt(np.sum((recon - test_images) ** 2, axis=(1, 2, 3)))
     shifted = np.roll(test_images, 1, axis=0)

@@ -155,6 +155,7 @@ def test_an_interrupted_example_resumes_from_its_backup(
     argv = [
         "--data-dir", small_mnist_dir, "--steps", "8", "--out",
         str(tmp_path / "bigan.png"), "--backup-dir", str(backup),
+        "--eval-every", "1",
     ]  # fmt: skip
     # 512 digits in batches of 128: two epochs of 4 steps.
     with pytest.raises(KeyboardInterrupt):
@@ -164,6 +165,14 @@ def test_an_interrupted_example_resumes_from_its_backup(
     accuracies = run_example("train_bigan_mnist", argv)
     log = capsys.readouterr().out
     assert "Epoch 2/2" in log and "Epoch 1/2" not in log
+    # --eval-every 1: the resumed run evaluates epoch 2 only, and that
+    # evaluation is of the final model.
+    assert "epoch 1: 1-NN" not in log
+    curve_line = next(
+        line for line in log.splitlines() if line.startswith("epoch 2: 1-NN")
+    )
+    for name, value in accuracies.items():
+        assert f"{name} {value:.4f}" in curve_line
     assert not backup.exists()  # deleted once training is complete
     # The resumed run finishes like an uninterrupted one.
     assert all(0.0 <= value <= 1.0 for value in accuracies.values())
