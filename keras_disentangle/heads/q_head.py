@@ -4,7 +4,7 @@ import keras
 from keras import layers
 
 from keras_disentangle.latent.codes import CategoricalCode
-from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.latent.latent_space import as_latent_space
 
 
 def posterior_units(code, learn_scale):
@@ -15,9 +15,9 @@ def posterior_units(code, learn_scale):
 
 
 def resolve_regularized_latent_space(latent_space, head_name):
-    """The `LatentSpace` (from a config dict too) with a regularised code."""
-    if isinstance(latent_space, dict):
-        latent_space = LatentSpace.from_config(latent_space)
+    """The `LatentSpace` (from a config or a code list) with a regularised
+    code."""
+    latent_space = as_latent_space(latent_space)
     if not latent_space.regularized_codes:
         raise ValueError(
             f"{head_name} needs at least one regularized code in the latent "
@@ -40,7 +40,8 @@ class QHead(layers.Layer):
       the mutual-information term on that code is a squared error.
 
     Args:
-        latent_space: the `LatentSpace` (or its config) whose regularised
+        latent_space: the `LatentSpace` (its config, or a list of codes)
+            whose regularised
             codes the head predicts.
         learn_scale: whether continuous posteriors learn their scale.
 

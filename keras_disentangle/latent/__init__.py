@@ -4,5 +4,6 @@ from keras_disentangle.latent.codes import LatentCode
 from keras_disentangle.latent.codes import NoiseCode
 from keras_disentangle.latent.codes import UniformCode
 from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.latent.latent_space import as_latent_space
 from keras_disentangle.latent.traversal import traversal_codes
 from keras_disentangle.latent.traversal import traversal_grid_codes

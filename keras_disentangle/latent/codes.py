@@ -87,7 +87,7 @@ class CategoricalCode(LatentCode):
     Example:
 
     >>> code = CategoricalCode("digit", 10)
-    >>> code.sample(4, seed=0).shape
+    >>> tuple(code.sample(4, seed=0).shape)
     (4, 10)
     """
 
@@ -139,7 +139,7 @@ class UniformCode(LatentCode):
     Example:
 
     >>> code = UniformCode("rotation", 1)
-    >>> code.sample(4, seed=0).shape
+    >>> tuple(code.sample(4, seed=0).shape)
     (4, 1)
     """
 
@@ -177,7 +177,7 @@ class GaussianCode(LatentCode):
     Example:
 
     >>> code = GaussianCode("style", 2, stddev=1.0)
-    >>> code.sample(4, seed=0).shape
+    >>> tuple(code.sample(4, seed=0).shape)
     (4, 2)
     """
 
@@ -221,7 +221,7 @@ class NoiseCode(LatentCode):
     Example:
 
     >>> z = NoiseCode("z", 62)
-    >>> z.sample(4, seed=0).shape
+    >>> tuple(z.sample(4, seed=0).shape)
     (4, 62)
     """
 

@@ -215,3 +215,29 @@ class LatentSpace:
 
 def _is_host_seed(seed):
     return seed is None or isinstance(seed, (int, np.integer))
+
+
+def as_latent_space(value, argument="latent_space"):
+    """A `LatentSpace` from a `LatentSpace`, its config or a list of codes.
+
+    Models and layers call this on their `latent_space` argument, so a
+    user may pass `[NoiseCode("z", 62), CategoricalCode("digit", 10)]`
+    directly, and `from_config` may pass the serialized dict.
+
+    Example:
+
+    >>> from keras_disentangle.latent import UniformCode
+    >>> as_latent_space([UniformCode("c1"), UniformCode("c2")]).dim
+    2
+    """
+    if isinstance(value, LatentSpace):
+        return value
+    if isinstance(value, dict):
+        return LatentSpace.from_config(value)
+    if isinstance(value, (list, tuple)):
+        return LatentSpace(list(value))
+    raise TypeError(
+        f"{argument} must be a LatentSpace, a list of latent codes (e.g. "
+        "[NoiseCode('z', 62), CategoricalCode('digit', 10), "
+        f"UniformCode('c1')]) or a LatentSpace config dict. Received: {value!r}"
+    )

@@ -21,7 +21,7 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
     Example:
 
     >>> layer = Conv2DTranspose(8, 4, strides=2, padding="same")
-    >>> layer(keras.ops.ones((2, 7, 7, 3))).shape
+    >>> tuple(layer(keras.ops.ones((2, 7, 7, 3))).shape)
     (2, 14, 14, 8)
     """
 

@@ -28,7 +28,7 @@ class SelfModulatedBatchNormalization(keras.layers.Layer):
     >>> layer = SelfModulatedBatchNormalization()
     >>> features = keras.ops.ones((4, 7, 7, 16))
     >>> code = keras.random.normal((4, 8), seed=0)
-    >>> layer([features, code]).shape
+    >>> tuple(layer([features, code]).shape)
     (4, 7, 7, 16)
     """
 

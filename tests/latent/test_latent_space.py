@@ -7,6 +7,7 @@ from keras_disentangle.latent import GaussianCode
 from keras_disentangle.latent import LatentSpace
 from keras_disentangle.latent import NoiseCode
 from keras_disentangle.latent import UniformCode
+from keras_disentangle.latent import as_latent_space
 from keras_disentangle.latent import traversal_codes
 from keras_disentangle.latent import traversal_grid_codes
 
@@ -102,6 +103,16 @@ def test_bad_code_specs_raise_clear_errors():
         s.concat(codes)
     with pytest.raises(KeyError, match="No latent code named"):
         s["rotation"]
+    with pytest.raises(TypeError, match="list of latent codes"):
+        as_latent_space("z")
+
+
+def test_a_latent_space_from_codes_or_config():
+    s = space()
+    assert as_latent_space(s) is s
+    assert as_latent_space(list(s.codes)) == s
+    assert as_latent_space(tuple(s.codes)) == s
+    assert as_latent_space(s.get_config()) == s
 
 
 def test_traversal_sweeps_one_code_and_holds_the_rest():

@@ -186,6 +186,16 @@ def test_bad_inputs_raise_clear_errors():
         kd.InfoGAN(q_network="tied")
     with pytest.raises(ValueError, match="not regularized"):
         kd.InfoGAN(latent_space=small_space(), info_weights={"z": 1.0})
+    with pytest.raises(TypeError, match="LatentSpace, a list of latent codes"):
+        kd.InfoGAN(latent_space="digit")
+    # encode() names the whole batch's shape, and checks the pixel range.
+    with pytest.raises(ValueError, match=r"received shape \(5, 28, 28, 3\)"):
+        model.encode(np.zeros((5, 28, 28, 3), "float32"))
+    with pytest.raises(ValueError, match=r"\[0, 1\].*/ 255"):
+        model.encode(np.full((5, 28, 28, 1), 255.0, "float32"))
+    # A plain list of codes is a latent space.
+    listed = kd.InfoGAN(latent_space=list(small_space().codes))
+    assert listed.latent_space == small_space()
 
 
 def test_code_spec_that_does_not_match_the_q_head():

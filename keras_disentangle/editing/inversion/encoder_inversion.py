@@ -15,7 +15,7 @@ from keras_disentangle.editing.inversion.losses import feature_error
 from keras_disentangle.editing.inversion.losses import squared_error
 from keras_disentangle.engine.adversarial_model import AdversarialModel
 from keras_disentangle.engine.player import Player
-from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.latent.latent_space import as_latent_space
 
 
 def inversion_encoder(
@@ -119,8 +119,8 @@ class EncoderInversion(AdversarialModel):
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
-        if isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
+        if latent_space is not None:
+            latent_space = as_latent_space(latent_space)
         info = resolve_generator(generator, latent_space)
         self.latent_space = info.latent_space
         self.image_shape = info.image_shape

@@ -5,7 +5,7 @@ from keras import ops
 
 from keras_disentangle.editing.prior import code_bounds
 from keras_disentangle.editing.prior import code_kind
-from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.latent.latent_space import as_latent_space
 
 
 @keras.saving.register_keras_serializable(package="keras_disentangle")
@@ -20,11 +20,13 @@ class LatentActivation(keras.layers.Layer):
     - Gaussian codes: identity.
 
     Args:
-        latent_space: the `LatentSpace` (or its config dict).
+        latent_space: the `LatentSpace` (its config dict, or a list of
+            codes).
 
     Example:
 
-    >>> from keras_disentangle.latent import CategoricalCode, UniformCode
+    >>> from keras_disentangle.latent import (
+    ...     CategoricalCode, LatentSpace, UniformCode)
     >>> space = LatentSpace([CategoricalCode("d", 2), UniformCode("c")])
     >>> out = LatentActivation(space)(keras.ops.zeros((1, 3)))
     >>> keras.ops.convert_to_numpy(out)
@@ -33,9 +35,7 @@ class LatentActivation(keras.layers.Layer):
 
     def __init__(self, latent_space, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
-        self.latent_space = latent_space
+        self.latent_space = as_latent_space(latent_space)
         self.built = True
 
     def call(self, inputs):

@@ -14,10 +14,11 @@ from keras_disentangle.latent.codes import CategoricalCode
 from keras_disentangle.latent.codes import NoiseCode
 from keras_disentangle.latent.codes import UniformCode
 from keras_disentangle.latent.latent_space import LatentSpace
+from keras_disentangle.latent.latent_space import as_latent_space
 from keras_disentangle.latent.traversal import traversal_grid_codes
 from keras_disentangle.models.generative_model import GenerativeModel
+from keras_disentangle.models.image_checks import as_image_array
 from keras_disentangle.models.image_checks import check_image_array
-from keras_disentangle.models.image_checks import check_image_batch
 from keras_disentangle.models.image_checks import training_images
 from keras_disentangle.models.infogan import contrastive_regularizer as cr
 from keras_disentangle.models.infogan import infogan_cr_networks as cr_networks
@@ -138,7 +139,8 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         image_shape: `(size, size, channels)` with size 28, 32 or 64 and 1
             or 3 channels (64 only with `architecture="infogan_cr"`);
             images are floats in `[0, 1]`.
-        latent_space: a `LatentSpace` (default: the paper's MNIST codes).
+        latent_space: a `LatentSpace` or a list of latent codes (default:
+            the paper's MNIST codes).
         q_network: `"shared"` (Q on D's trunk, the paper's choice) or
             `"separate"` (Q with its own trunk of the same architecture).
         info_weights: dict `code name -> lambda` for the information term;
@@ -199,8 +201,8 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         super().__init__(update_schedule=update_schedule, seed=seed, **kwargs)
         if latent_space is None:
             latent_space = infogan_mnist_latent_space()
-        elif isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
+        else:
+            latent_space = as_latent_space(latent_space)
         if q_network not in ("shared", "separate"):
             raise ValueError(
                 "q_network must be 'shared' (Q on D's trunk) or 'separate'. "
@@ -324,11 +326,9 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         latent_space = overrides.pop(
             "latent_space", infogan_dsprites_latent_space()
         )
-        if isinstance(latent_space, dict):
-            latent_space = LatentSpace.from_config(latent_space)
         config = {
             "image_shape": (64, 64, 1),
-            "latent_space": latent_space,
+            "latent_space": as_latent_space(latent_space),
             "architecture": "infogan_cr",
             "info_weights": {
                 code.name: 0.05 for code in latent_space.regularized_codes
@@ -592,10 +592,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         Returns a dict `code name -> array`: class probabilities for
         categorical codes, posterior means for continuous codes.
         """
-        images = np.asarray(images, dtype="float32")
-        if images.ndim == 3 and self.image_shape[-1] == 1:
-            images = images[..., None]
-        check_image_batch(self, images[:1])
+        images = as_image_array(self, images)
         parts = []
         for start in range(0, len(images), batch_size):
             posteriors = inference_call(
