@@ -175,6 +175,35 @@ def test_fit_with_fixed_seed_is_reproducible():
     assert history_a == history_b
 
 
+def test_steps_per_execution_runs_the_same_updates():
+    # compile(steps_per_execution=4) runs four train steps per call (one
+    # compiled loop on JAX and TensorFlow); the updates, the seed stream
+    # and the BatchNorm statistics must be those of single steps.
+    if keras.backend.backend() == "torch":
+        pytest.skip("Keras's PyTorch trainer runs one step per execution")
+
+    def run(steps_per_execution):
+        keras.utils.set_random_seed(123)
+        model = ToyGAN(seed=7)
+        model.compile(steps_per_execution=steps_per_execution)
+        data = np.random.RandomState(0).normal(size=(64, 3)).astype("float32")
+        model.fit(data, batch_size=8, epochs=2, verbose=0, shuffle=False)
+        iterations = {
+            name: int(keras.ops.convert_to_numpy(player.optimizer.iterations))
+            for name, player in model._players.items()
+        }
+        return _values(model.weights), iterations
+
+    single, single_iterations = run(1)
+    looped, looped_iterations = run(4)
+    assert single_iterations == looped_iterations == {
+        "discriminator": 16,
+        "generator": 16,
+    }
+    for a, b in zip(single, looped):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
 def test_second_order_input_gradient_trains_through_the_engine():
     model = PenaltyGame(w=0.5)
     model.compile()
