@@ -4,6 +4,7 @@
 keras-disentangle presets
 keras-disentangle sample InfoGAN mnist --n 64 --seed 0 --out grid.png
 keras-disentangle traverse InfoGAN mnist --code c1 --out traversal.png
+keras-disentangle traverse auto ./my-bigan --code z --dims 0 1 2 --out z.png
 keras-disentangle upload ./my-preset hf://my-user/my-infogan
 ```
 
@@ -79,7 +80,21 @@ def _traverse(args):
 
     model = _load(args)
     values = np.linspace(args.low, args.high, args.steps)
-    if hasattr(model, "traversal_grid"):
+    if args.dims:
+        if args.row_code is not None:
+            raise ValueError(
+                "--dims gives one row per column of the code; drop "
+                "--row-code or --dims."
+            )
+        # One row per column of the code, from the same base codes.
+        images = np.concatenate(
+            [
+                model.traverse(args.code, values, seed=args.seed, column=dim)
+                for dim in args.dims
+            ]
+        )
+        rows, columns = len(args.dims), len(values)
+    elif hasattr(model, "traversal_grid"):
         images, rows, columns = model.traversal_grid(
             args.code, row_code=args.row_code, values=values, seed=args.seed
         )
@@ -87,7 +102,8 @@ def _traverse(args):
         if args.row_code is not None:
             raise ValueError(
                 f"{type(model).__name__} has no traversal_grid(); drop "
-                "--row-code to sweep one code in a single row."
+                "--row-code to sweep one code in a single row, or give "
+                "--dims."
             )
         images = model.traverse(args.code, values, seed=args.seed)
         rows, columns = 1, len(values)
@@ -153,6 +169,15 @@ def _parser():
     traverse.add_argument("--code", required=True, help="code to sweep")
     traverse.add_argument(
         "--row-code", default=None, help="code for rows (first categorical)"
+    )
+    traverse.add_argument(
+        "--dims",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="K",
+        help="sweep these columns of a multi-dimensional code (such as a "
+        "BiGAN's z), one row each, the other codes held",
     )
     traverse.add_argument("--steps", type=int, default=10)
     traverse.add_argument("--low", type=float, default=-2.0)

@@ -64,6 +64,20 @@ def test_traverse_writes_the_infogan_figure(model_and_preset, tmp_path):
     assert _png(out2).shape == (2 * (10 * 30 + 2), 2 * (5 * 30 + 2))
 
 
+def test_traverse_sweeps_chosen_columns_of_a_code(model_and_preset, tmp_path):
+    model, preset = model_and_preset
+    out = tmp_path / "z.png"
+    argv = ["traverse", "auto", preset, "--code", "z", "--dims", "0", "5"]
+    argv += ["--steps", "4", "--scale", "1", "--out", str(out)]
+    assert main(argv) == 0
+    values = np.linspace(-2, 2, 4)
+    images = np.concatenate(
+        [model.traverse("z", values, seed=0, column=k) for k in (0, 5)]
+    )
+    expected = image_grid(images, rows=2, columns=4)
+    np.testing.assert_array_equal(_png(out), expected)
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

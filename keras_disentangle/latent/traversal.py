@@ -5,7 +5,9 @@ import numpy as np
 from keras_disentangle.latent.codes import CategoricalCode
 
 
-def traversal_codes(latent_space, code, values, base=None, seed=None):
+def traversal_codes(
+    latent_space, code, values, base=None, seed=None, column=None
+):
     """Builds codes that sweep `code` through `values`, others held fixed.
 
     Args:
@@ -17,6 +19,9 @@ def traversal_codes(latent_space, code, values, base=None, seed=None):
         base: optional dict of codes with batch size 1 to hold fixed; codes
             missing from it are sampled once with `seed`.
         seed: integer seed for the codes that are sampled.
+        column: for a continuous code of several dimensions, the one column
+            to sweep (1-D `values`); the others keep their `base` values.
+            Default: every column takes the values together.
 
     Returns:
         A dict `name -> numpy array` with one row per value.
@@ -35,6 +40,11 @@ def traversal_codes(latent_space, code, values, base=None, seed=None):
     if any(value.shape[0] != 1 for value in base.values()):
         raise ValueError("`base` codes must have batch size 1.")
     values = np.asarray(values)
+    if column is not None and isinstance(spec, CategoricalCode):
+        raise ValueError(
+            f"'{code}' is a categorical code; column applies to continuous "
+            "codes. Drop column to sweep its categories."
+        )
     if isinstance(spec, CategoricalCode):
         index = values.astype("int64").reshape(-1)
         if index.min() < 0 or index.max() >= spec.num_categories:
@@ -43,6 +53,15 @@ def traversal_codes(latent_space, code, values, base=None, seed=None):
                 f"[0, {spec.num_categories}). Received {index.tolist()}."
             )
         swept = np.eye(spec.num_categories, dtype="float32")[index]
+    elif column is not None:
+        if not 0 <= int(column) < spec.dim or values.ndim != 1:
+            raise ValueError(
+                f"column must index one of the {spec.dim} columns of code "
+                f"'{code}' and values must be 1-D. Received column={column} "
+                f"and values of shape {values.shape}."
+            )
+        swept = np.repeat(base[code], len(values), axis=0).astype("float32")
+        swept[:, int(column)] = values
     else:
         if values.ndim == 1:
             swept = np.repeat(values[:, None], spec.dim, axis=1)

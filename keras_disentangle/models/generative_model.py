@@ -94,9 +94,13 @@ class GenerativeModel(PresetMixin):
             "from images."
         )
 
-    def traverse(self, code, values, base=None, seed=None):
-        """Images sweeping `code` through `values`, other codes held fixed."""
+    def traverse(self, code, values, base=None, seed=None, column=None):
+        """Images sweeping `code` through `values`, other codes held fixed.
+
+        `column` sweeps one column of a multi-dimensional code (see
+        `keras_disentangle.latent.traversal_codes`).
+        """
         codes = traversal_codes(
-            self.latent_space, code, values, base=base, seed=seed
+            self.latent_space, code, values, base=base, seed=seed, column=column
         )
         return self.generate(codes)

@@ -128,6 +128,24 @@ def test_traversal_sweeps_one_code_and_holds_the_rest():
         traversal_codes(s, "digit", [4])
 
 
+def test_traversal_of_one_column_holds_the_others():
+    s = space()
+    values = np.linspace(-1, 1, 4)
+    both = traversal_codes(s, "c1", values, seed=3)
+    one = traversal_codes(s, "c1", values, seed=3, column=1)
+    np.testing.assert_allclose(one["c1"][:, 1], values)
+    # Column 0 keeps the base value that the same seed draws.
+    base = traversal_codes(s, "c1", [0.0], seed=3, column=1)["c1"][0, 0]
+    np.testing.assert_allclose(one["c1"][:, 0], np.full(4, base))
+    np.testing.assert_allclose(both["c1"], np.stack([values] * 2, axis=1))
+    for name in ("z", "digit", "g"):
+        np.testing.assert_array_equal(one[name], both[name])
+    with pytest.raises(ValueError, match="one of the 2 columns"):
+        traversal_codes(s, "c1", values, column=2)
+    with pytest.raises(ValueError, match="categorical code"):
+        traversal_codes(s, "digit", [0, 1], column=0)
+
+
 def test_traversal_grid_rows_are_categories():
     s = space()
     codes = traversal_grid_codes(
