@@ -20,6 +20,11 @@ same error against another test digit (`EGr_b`), and writes a PNG whose
 row pairs are test digits and their reconstructions G(E(x)).
 `--eval-every K` also prints both accuracies after every K epochs
 (training is unchanged; each evaluation encodes the 70,000 digits).
+
+Before each evaluation, as the official code does (its "deploy" step,
+`--deploy_iters 1000`), the BatchNormalization statistics of E and G are
+re-estimated as averages over `--bn-batches` batches (E on training
+digits, G on prior samples) instead of the moving averages of training.
 """
 
 import keras
@@ -33,6 +38,7 @@ from _mnist_common import shell_command
 import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist
 from keras_disentangle.models.bigan import bigan_learning_rate
+from keras_disentangle.utils import reestimate_batch_norm_statistics
 
 OFFICIAL_EPOCHS = 400
 
@@ -60,6 +66,14 @@ def parse_args(argv=None):
         help="print the 1-NN accuracy of E's last hidden layer after every "
         "K epochs (default: only at the end)",
     )
+    parser.add_argument(
+        "--bn-batches",
+        type=int,
+        default=1000,
+        help="batches over which E's and G's BatchNormalization statistics "
+        "are re-estimated before each evaluation (official: 1000); 0 keeps "
+        "the moving averages of training",
+    )
     return parser.parse_args(argv)
 
 
@@ -74,6 +88,33 @@ def nearest_neighbour_accuracy(train, train_labels, test, test_labels):
         nearest = np.argmin(distances, axis=1)
         hits += int(np.sum(train_labels[nearest] == test_labels[start:][:500]))
     return hits / len(test)
+
+
+def reestimate_statistics(model, images, batches, batch_size, seed):
+    """The official "deploy" step: E's and G's BatchNormalization statistics
+    averaged over `batches` batches (training digits for E, prior samples
+    for G)."""
+    if batches <= 0:
+        return
+    rng = np.random.default_rng(seed)
+    reestimate_batch_norm_statistics(
+        model.encoder,
+        (
+            images[rng.integers(0, len(images), batch_size)]
+            for _ in range(batches)
+        ),
+    )
+    reestimate_batch_norm_statistics(
+        model.generator,
+        (
+            model.latent_space.concat(
+                model.latent_space.sample(
+                    batch_size, seed=int(rng.integers(2**31))
+                )
+            )
+            for _ in range(batches)
+        ),
+    )
 
 
 def feature_accuracies(model, reference, train, test):
@@ -100,15 +141,17 @@ def feature_accuracies(model, reference, train, test):
 class NearestNeighbourCurve(keras.callbacks.Callback):
     """Prints both 1-NN accuracies after every `every` epochs."""
 
-    def __init__(self, every, reference, train, test):
+    def __init__(self, every, reference, train, test, bn_args):
         super().__init__()
         self.every = every
+        self.bn_args = bn_args  # (batches, batch_size, seed)
         self.reference, self.train, self.test = reference, train, test
         self.curve = []
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
+        reestimate_statistics(self.model, self.train[0], *self.bn_args)
         accuracies = feature_accuracies(
             self.model, self.reference, self.train, self.test
         )
@@ -141,7 +184,13 @@ def main(argv=None):
     callbacks = []
     if args.eval_every > 0:
         callbacks.append(
-            NearestNeighbourCurve(args.eval_every, reference, train, test)
+            NearestNeighbourCurve(
+                args.eval_every,
+                reference,
+                train,
+                test,
+                (args.bn_batches, args.batch_size, args.seed),
+            )
         )
     history, steps, seconds = fit_steps(
         model,
@@ -153,6 +202,9 @@ def main(argv=None):
         callbacks=callbacks,
     )
 
+    reestimate_statistics(
+        model, train_images, args.bn_batches, args.batch_size, seed=args.seed
+    )
     accuracies = feature_accuracies(model, reference, train, test)
     recon = model.reconstruct(test_images)
     error = np.sqrt(np.sum((recon - test_images) ** 2, axis=(1, 2, 3)))

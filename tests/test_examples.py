@@ -155,7 +155,7 @@ def test_an_interrupted_example_resumes_from_its_backup(
     argv = [
         "--data-dir", small_mnist_dir, "--steps", "8", "--out",
         str(tmp_path / "bigan.png"), "--backup-dir", str(backup),
-        "--eval-every", "1",
+        "--eval-every", "1", "--bn-batches", "3",
     ]  # fmt: skip
     # 512 digits in batches of 128: two epochs of 4 steps.
     with pytest.raises(KeyboardInterrupt):
@@ -166,7 +166,8 @@ def test_an_interrupted_example_resumes_from_its_backup(
     log = capsys.readouterr().out
     assert "Epoch 2/2" in log and "Epoch 1/2" not in log
     # --eval-every 1: the resumed run evaluates epoch 2 only, and that
-    # evaluation is of the final model.
+    # evaluation is of the final model, its BatchNormalization statistics
+    # re-estimated from the same batches.
     assert "epoch 1: 1-NN" not in log
     curve_line = next(
         line for line in log.splitlines() if line.startswith("epoch 2: 1-NN")

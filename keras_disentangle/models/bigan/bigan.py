@@ -111,10 +111,12 @@ class BiGAN(AdversarialModel, GenerativeModel):
 
     Deviations from the official code: each player draws its own `z`
     (the official step shares one sample between D's and E/G's update);
-    batch normalization uses `epsilon=1e-5` (official 1e-8) and moving
-    averages for inference (the official code re-estimates the statistics
-    over 1000 batches before each evaluation); the sigmoid is folded into
-    the loss (softplus of the logit).
+    batch normalization uses `epsilon=1e-5` (official 1e-8) and, for
+    inference, the moving averages of training; the official code instead
+    re-estimates the statistics over 1000 batches before each evaluation,
+    which `keras_disentangle.utils.reestimate_batch_norm_statistics` does
+    (the MNIST example calls it on E and G before evaluating); the sigmoid
+    is folded into the loss (softplus of the logit).
 
     Args:
         image_shape: `(height, width, channels)` of images in `[0, 1]`;
