@@ -204,6 +204,30 @@ def test_steps_per_execution_runs_the_same_updates():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+class CountingToyGAN(ToyGAN):
+    """Counts the Python runs of its discriminator loss."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.loss_runs = 0
+
+    def d_loss(self, data):
+        self.loss_runs += 1
+        return super().d_loss(data)
+
+
+def test_the_train_step_is_traced_once_across_epochs_and_fit_calls():
+    # JAX and TensorFlow run the loss's Python once, while tracing; more
+    # runs would mean retracing. PyTorch runs eagerly: once per step.
+    model = CountingToyGAN(seed=1)
+    model.compile()
+    data = np.random.RandomState(0).normal(size=(40, 3)).astype("float32")
+    model.fit(data, batch_size=8, epochs=1, steps_per_epoch=1, verbose=0)
+    model.fit(data, batch_size=8, epochs=3, verbose=0)  # 15 more steps
+    expected = 16 if keras.backend.backend() == "torch" else 1
+    assert model.loss_runs == expected
+
+
 def test_second_order_input_gradient_trains_through_the_engine():
     model = PenaltyGame(w=0.5)
     model.compile()
