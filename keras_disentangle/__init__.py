@@ -3,6 +3,7 @@
 from keras_disentangle import editing
 from keras_disentangle import latent
 from keras_disentangle import layers
+from keras_disentangle import utils
 from keras_disentangle.engine import AdversarialModel
 from keras_disentangle.engine import GradientReversal
 from keras_disentangle.engine import Player
