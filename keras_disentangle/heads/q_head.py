@@ -15,8 +15,8 @@ def posterior_units(code, learn_scale):
 
 
 def resolve_regularized_latent_space(latent_space, head_name):
-    """The `LatentSpace` (from a config or a code list) with a regularised
-    code."""
+    """The `LatentSpace` (also from a config or a code list), checked to
+    have a regularised code."""
     latent_space = as_latent_space(latent_space)
     if not latent_space.regularized_codes:
         raise ValueError(
@@ -41,8 +41,7 @@ class QHead(layers.Layer):
 
     Args:
         latent_space: the `LatentSpace` (its config, or a list of codes)
-            whose regularised
-            codes the head predicts.
+            whose regularised codes the head predicts.
         learn_scale: whether continuous posteriors learn their scale.
 
     Example:
