@@ -52,6 +52,12 @@ protocol, and per evaluation: step, factor_vae, mig, training seconds and
 the last losses), `traversal_<code>.png` per regularised code (rows: 10
 draws of the other codes; columns: the code from -1 to 1, its training
 range), and `model.weights.h5`; and `summary.json` over the seeds.
+
+Long runs resume. After each evaluation a checkpoint (weights, every
+player's optimizer state, the seed states) is written beside `curve.json`;
+running the same command again continues each unfinished seed from its
+last evaluation, on the same batches, and skips finished seeds. A folder
+holding a run with other settings is refused.
 """
 
 import argparse
@@ -220,6 +226,36 @@ def save_traversals(model, folder, rows=10, columns=10):
     return paths
 
 
+# What must match for a run to continue from its folder.
+RESUME_KEYS = (
+    "model",
+    "seed",
+    "backend",
+    "batch_size",
+    "steps",
+    "contrastive_start",
+    "data",
+    "protocol",
+    "metric_parameters",
+    "config",
+)
+
+
+def read_record(path):
+    """The `curve.json` at `path`, or None."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_json(path, value):
+    """Writes `value` to `path` through a temporary file (atomic)."""
+    with open(path + ".tmp", "w") as f:
+        json.dump(value, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
 def boundaries(steps, eval_every, switch):
     points = set(range(eval_every, steps, eval_every)) | {steps}
     if switch is not None and 0 < switch < steps:
@@ -254,12 +290,41 @@ def train_seed(args, seed, dataset):
             "factor_vae": metric_settings("factor_vae", args.setting),
             "mig": metric_settings("mig", args.setting),
         },
-        "config": json.loads(json.dumps(model.get_config(), default=list)),
+        "config": json.loads(
+            json.dumps(
+                {k: v for k, v in model.get_config().items() if k != "name"},
+                default=list,
+            )
+        ),
         "curve": [],
     }
     train_seconds = 0.0
-    chunk_rates = []
+    record["chunk_rates"] = []  # [steps, seconds, first chunk of a process]
     step = 0
+    curve_path = os.path.join(folder, "curve.json")
+    previous = read_record(curve_path)
+    if previous is not None:
+        different = [
+            key
+            for key in RESUME_KEYS
+            if json.dumps(previous.get(key), sort_keys=True)
+            != json.dumps(record[key], sort_keys=True)
+        ]
+        if different:
+            raise SystemExit(
+                f"{folder} holds a run with other settings "
+                f"({', '.join(different)}). Use another --out, or delete the "
+                "folder to start over."
+            )
+        if previous.get("finished"):
+            print(f"seed {seed}: finished earlier ({curve_path})", flush=True)
+            return previous
+        if previous.get("checkpoint"):
+            model.load_weights(os.path.join(folder, previous["checkpoint"]))
+            record = previous
+            step = record["curve"][-1]["step"]
+            train_seconds = record["curve"][-1]["seconds"]
+            print(f"seed {seed}: resuming at step {step}", flush=True)
 
     def log_point(logs):
         start = time.perf_counter()
@@ -274,17 +339,22 @@ def train_seed(args, seed, dataset):
         if switch is not None:
             point["cr_weight"] = model.contrastive_weight_at(max(step - 1, 0))
         record["curve"].append(point)
+        record["checkpoint"] = checkpoint
         print(
             f"seed {seed} step {step}: FactorVAE {scores['factor_vae']:.3f} "
             f"MIG {scores['mig']:.3f} (train {train_seconds:.0f}s, eval "
             f"{point['eval_seconds']:.0f}s)",
             flush=True,
         )
-        with open(os.path.join(folder, "curve.json"), "w") as f:
-            json.dump(record, f, indent=1)
+        write_json(curve_path, record)
 
-    log_point({})
+    checkpoint = None
+    if not record["curve"]:
+        log_point({})
+    first_chunk = True
     for stop in boundaries(args.steps, args.eval_every, switch):
+        if stop <= step:
+            continue
         if step == switch:
             # The official loop re-initialises the CR discriminator and its
             # Adam state when the CR weight switches on.
@@ -296,20 +366,33 @@ def train_seed(args, seed, dataset):
         history = model.fit(batches, epochs=1, verbose=0, shuffle=False)
         seconds = time.perf_counter() - start
         train_seconds += seconds
-        chunk_rates.append((stop - step, seconds))
+        record["chunk_rates"].append([stop - step, seconds, first_chunk])
+        first_chunk = False
         step = stop
         logs = {k: round(float(v[-1]), 5) for k, v in history.history.items()}
+        # The checkpoint is named by its step; curve.json names the one that
+        # matches its last point, so an interruption at any moment resumes
+        # from a consistent pair.
+        stale = record.get("checkpoint")
+        checkpoint = f"checkpoint_step{step}.weights.h5"
+        model.save_weights(os.path.join(folder, checkpoint))
         log_point(logs)
+        if stale and stale != checkpoint:
+            os.remove(os.path.join(folder, stale))
 
-    # The first chunk includes compilation; later chunks give the rate.
-    steady = chunk_rates[1:] or chunk_rates
-    record["seconds_per_step"] = sum(s for _, s in steady) / sum(
-        n for n, _ in steady
+    # A process's first chunk includes compilation; the others give the rate.
+    steady = [r for r in record["chunk_rates"] if not r[2]]
+    steady = steady or record["chunk_rates"]
+    record["seconds_per_step"] = sum(r[1] for r in steady) / sum(
+        r[0] for r in steady
     )
     record["traversals"] = save_traversals(model, folder)
     model.save_weights(os.path.join(folder, "model.weights.h5"))
-    with open(os.path.join(folder, "curve.json"), "w") as f:
-        json.dump(record, f, indent=1)
+    if record.get("checkpoint"):
+        os.remove(os.path.join(folder, record["checkpoint"]))
+    record["checkpoint"] = None
+    record["finished"] = True
+    write_json(curve_path, record)
     print(
         f"seed {seed}: {record['seconds_per_step']:.3f} s/step "
         f"(batch {args.batch_size}, {keras.backend.backend()})",

@@ -111,9 +111,9 @@ def test_infogan_continuous_codes(small_mnist_dir, tmp_path):
         assert abs(match["spearman_partial_real"]) <= 1.0
 
 
-def test_train_infogan_dsprites(tmp_path, monkeypatch):
+def _tiny_fast_setting(monkeypatch):
     # The "fast" metric setting still scores ~50,000 images per evaluation;
-    # shrink it for this run so the test checks the plumbing quickly.
+    # shrink it so the tests check the plumbing quickly.
     fast = settings.SETTINGS["fast"]
     for key, value in (
         ("num_train", 20),
@@ -122,6 +122,10 @@ def test_train_infogan_dsprites(tmp_path, monkeypatch):
     ):
         monkeypatch.setitem(fast["factor_vae"], key, value)
     monkeypatch.setitem(fast["mig"], "num_train", 256)
+
+
+def test_train_infogan_dsprites(tmp_path, monkeypatch):
+    _tiny_fast_setting(monkeypatch)
     run_example(
         "train_infogan_dsprites",
         [
@@ -178,3 +182,60 @@ def test_an_interrupted_example_resumes_from_its_backup(
     # The resumed run finishes like an uninterrupted one.
     assert all(0.0 <= value <= 1.0 for value in accuracies.values())
     assert_png(tmp_path / "bigan.png")
+
+
+def test_an_interrupted_dsprites_run_resumes_from_its_last_evaluation(
+    tmp_path, monkeypatch, capsys
+):
+    import keras_disentangle.metrics as metrics
+
+    _tiny_fast_setting(monkeypatch)
+    argv = [
+        "--steps", "4", "--eval-every", "2", "--setting", "fast",
+        "--batch-size", "16", "--seed", "5",
+    ]  # fmt: skip
+    whole = run_example(
+        "train_infogan_dsprites", argv + ["--out", str(tmp_path / "a")]
+    )
+
+    # Interrupted while evaluating step 4: the checkpoint of step 2 and
+    # the curve up to step 2 are what a rerun finds.
+    compute_mig, calls = metrics.compute_mig, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return compute_mig(*args, **kwargs)
+
+    monkeypatch.setattr(metrics, "compute_mig", interrupted)
+    out = tmp_path / "b"
+    with pytest.raises(KeyboardInterrupt):
+        run_example("train_infogan_dsprites", argv + ["--out", str(out)])
+    record = json.loads((out / "seed5" / "curve.json").read_text())
+    assert [point["step"] for point in record["curve"]] == [0, 2]
+    assert record["checkpoint"] == "checkpoint_step2.weights.h5"
+
+    monkeypatch.setattr(metrics, "compute_mig", compute_mig)
+    capsys.readouterr()
+    resumed = run_example("train_infogan_dsprites", argv + ["--out", str(out)])
+    assert "resuming at step 2" in capsys.readouterr().out
+    record = json.loads((out / "seed5" / "curve.json").read_text())
+    assert record["finished"] and record["checkpoint"] is None
+    assert not list((out / "seed5").glob("checkpoint_*"))
+    # The resumed run continues on the same batches and states.
+    a = json.loads((tmp_path / "a" / "seed5" / "curve.json").read_text())
+    for first, second in zip(a["curve"], record["curve"]):
+        assert first["step"] == second["step"]
+        for key, value in first["logs"].items():
+            np.testing.assert_allclose(second["logs"][key], value, rtol=1e-4)
+    assert resumed["per_seed"] == whole["per_seed"]
+
+    # Finished seeds are skipped; other settings are refused.
+    run_example("train_infogan_dsprites", argv + ["--out", str(out)])
+    assert "finished earlier" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="other settings.*steps"):
+        run_example(
+            "train_infogan_dsprites",
+            argv[:1] + ["6"] + argv[2:] + ["--out", str(out)],
+        )
