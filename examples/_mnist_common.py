@@ -16,17 +16,19 @@ import keras
 import numpy as np
 
 from keras_disentangle.datasets import BatchDataset
+from keras_disentangle.utils import image_grid
 from keras_disentangle.utils import save_image_grid
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def mnist_parser(description, backup=False):
+def mnist_parser(description, backup=False, preset=False):
     """An `ArgumentParser` with `--data-dir`, the folder of the MNIST files.
 
     Its default is `$KERAS_DISENTANGLE_MNIST_DIR`, else `shared/data/mnist`
     next to the repository. With `backup=True` it also takes `--backup-dir`
-    (for scripts that train with `fit_steps`).
+    (for scripts that train with `fit_steps`), with `preset=True`
+    `--preset DIR` (for `write_preset`).
     """
     parser = argparse.ArgumentParser(description=description)
     default_dir = os.environ.get("KERAS_DISENTANGLE_MNIST_DIR") or str(
@@ -41,7 +43,32 @@ def mnist_parser(description, backup=False):
             "BackupAndRestore): run the same command again after an "
             "interruption to resume; the folder is deleted when training ends",
         )
+    if preset:
+        parser.add_argument(
+            "--preset",
+            default=None,
+            metavar="DIR",
+            help="also write the trained model as a preset folder (load it "
+            "with from_preset(DIR); publish it with keras-disentangle upload)",
+        )
     return parser
+
+
+def write_preset(model, directory, figure, **metadata):
+    """Saves `model` with `save_to_preset`, MNIST metadata and a figure.
+
+    `metadata` holds the run's entries (`training_steps`, `metrics`,
+    `training_command`, ...); `figure` is a `uint8` grid for the model card.
+    """
+    model.save_to_preset(
+        directory,
+        metadata={
+            "dataset": "MNIST (60,000 training images, 28x28x1, pixels / 255)",
+            **metadata,
+        },
+        traversal_image=figure,
+    )
+    print(f"wrote the preset {directory}")
 
 
 def shell_command():
@@ -103,10 +130,17 @@ def print_training_summary(history, steps, batch_size, seconds):
     print(f"final logs: {last_logs(history)}")
 
 
-def save_reconstruction_pairs(path, images, reconstructions):
-    """A 10x10 PNG: 5 row pairs of 10 digits, then their reconstructions."""
+def reconstruction_pairs(images, reconstructions):
+    """A 10x10 grid: 5 row pairs of 10 digits, then their reconstructions."""
     rows = []
     for pair in range(5):
         chosen = slice(10 * pair, 10 * pair + 10)
         rows += [images[chosen], reconstructions[chosen]]
-    save_image_grid(path, np.concatenate(rows), rows=10, columns=10, scale=2)
+    return image_grid(np.concatenate(rows), rows=10, columns=10)
+
+
+def save_reconstruction_pairs(path, images, reconstructions):
+    """`reconstruction_pairs` as a PNG, scaled twice."""
+    save_image_grid(
+        path, reconstruction_pairs(images, reconstructions), scale=2
+    )

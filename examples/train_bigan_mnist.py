@@ -30,6 +30,10 @@ Before each evaluation, as the official code does (its "deploy" step,
 `--deploy_iters 1000`), the BatchNormalization statistics of E and G are
 re-estimated as averages over `--bn-batches` batches (E on training
 digits, G on prior samples) instead of the moving averages of training.
+
+`--preset DIR` also writes the trained model as a preset folder with the
+run's figures in its metadata.json: `from_preset(DIR)` loads it and
+`keras-disentangle upload DIR hf://owner/repo` publishes it.
 """
 
 import keras
@@ -37,8 +41,10 @@ import numpy as np
 from _mnist_common import fit_steps
 from _mnist_common import mnist_parser
 from _mnist_common import print_training_summary
+from _mnist_common import reconstruction_pairs
 from _mnist_common import save_reconstruction_pairs
 from _mnist_common import shell_command
+from _mnist_common import write_preset
 
 import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist
@@ -49,7 +55,7 @@ OFFICIAL_EPOCHS = 400
 
 
 def parse_args(argv=None):
-    parser = mnist_parser(__doc__.splitlines()[0], backup=True)
+    parser = mnist_parser(__doc__.splitlines()[0], backup=True, preset=True)
     parser.add_argument(
         "--steps", type=int, default=OFFICIAL_EPOCHS * 469, help="updates"
     )
@@ -232,6 +238,24 @@ def main(argv=None):
     if args.weights:
         model.save_weights(args.weights)
         print(f"wrote {args.weights}")
+    if args.preset:
+        write_preset(
+            model,
+            args.preset,
+            reconstruction_pairs(test_images, recon),
+            description="BiGAN (Donahue et al., 2017) on permutation-"
+            "invariant MNIST: G, an encoder E and a joint discriminator.",
+            traversal_caption="Row pairs: MNIST test digits, then G(E(x)).",
+            training_steps=steps,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            training_command=command,
+            metrics={
+                "test_1nn_accuracy_" + key.split("(")[-1].rstrip(")"): value
+                for key, value in accuracies.items()
+            }
+            | {"reconstruction_error_EGr": round(float(error.mean()), 4)},
+        )
     print(f"command: {command}")
     return accuracies
 

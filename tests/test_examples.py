@@ -52,6 +52,7 @@ def test_train_ogan_mnist(small_mnist_dir, tmp_path):
         [
             "--data-dir", small_mnist_dir, "--steps", "3", "--out", str(out),
             "--weights", str(weights), "--latent-dim", "16",
+            "--preset", str(tmp_path / "preset"),
         ],
     )  # fmt: skip
     assert -1.0 <= per_sample <= 1.0 and -1.0 <= per_dimension <= 1.0
@@ -60,6 +61,15 @@ def test_train_ogan_mnist(small_mnist_dir, tmp_path):
     model = kd.OGAN(latent_dim=16)
     model.load_weights(weights)
     assert model.encoder.output.shape == (None, 16)
+    # The preset holds the same model and the run's figures.
+    preset = kd.OGAN.from_preset(str(tmp_path / "preset"))
+    np.testing.assert_allclose(
+        preset.generate(4, seed=1), model.generate(4, seed=1), atol=1e-6
+    )
+    metadata = json.loads((tmp_path / "preset" / "metadata.json").read_text())
+    assert metadata["metrics"]["z_corr_per_sample"] == round(per_sample, 4)
+    assert metadata["training_steps"] == 3
+    assert (tmp_path / "preset" / "traversal.png").exists()
 
 
 def test_train_vaegan_mnist(small_mnist_dir, tmp_path):
@@ -68,13 +78,20 @@ def test_train_vaegan_mnist(small_mnist_dir, tmp_path):
         "train_vaegan_mnist",
         [
             "--data-dir", small_mnist_dir, "--steps", "3", "--out", str(out),
-            "--num-images", "128",
+            "--num-images", "128", "--preset", str(tmp_path / "preset"),
         ],
     )  # fmt: skip
     assert set(results) == {"VAE-GAN", "VAE"}
     for figures in results.values():
         assert np.isfinite(figures["frechet_distance"])
     assert_png(out)
+    # The preset is the VAE-GAN, with its figures.
+    preset = kd.GenerativeModel.from_preset(str(tmp_path / "preset"))
+    assert isinstance(preset, kd.VAEGAN) and preset.adversarial
+    metadata = json.loads((tmp_path / "preset" / "metadata.json").read_text())
+    assert metadata["metrics"]["test_reconstruction_frechet_distance"] == round(
+        float(results["VAE-GAN"]["frechet_distance"]), 3
+    )
 
 
 def test_edit_infogan_mnist(small_mnist_dir, tmp_path):
@@ -160,6 +177,7 @@ def test_an_interrupted_example_resumes_from_its_backup(
         "--data-dir", small_mnist_dir, "--steps", "8", "--out",
         str(tmp_path / "bigan.png"), "--backup-dir", str(backup),
         "--eval-every", "1", "--bn-batches", "3",
+        "--preset", str(tmp_path / "preset"),
     ]  # fmt: skip
     # 512 digits in batches of 128: two epochs of 4 steps.
     with pytest.raises(KeyboardInterrupt):
@@ -173,6 +191,11 @@ def test_an_interrupted_example_resumes_from_its_backup(
     # evaluation is of the final model, its BatchNormalization statistics
     # re-estimated from the same batches.
     assert "epoch 1: 1-NN" not in log
+    metadata = json.loads((tmp_path / "preset" / "metadata.json").read_text())
+    assert (
+        metadata["metrics"]["test_1nn_accuracy_NNC_e-"]
+        == accuracies["E's last hidden layer (NNC_e-)"]
+    )
     curve_line = next(
         line for line in log.splitlines() if line.startswith("epoch 2: 1-NN")
     )
