@@ -214,10 +214,15 @@ def main(argv=None):
         callbacks=callbacks,
     )
 
-    reestimate_statistics(
-        model, train_images, args.bn_batches, args.batch_size, seed=args.seed
-    )
-    accuracies = feature_accuracies(model, reference, train, test)
+    curve = callbacks[0].curve if callbacks else []
+    if curve and history.epoch and curve[-1][0] == history.epoch[-1] + 1:
+        # --eval-every already evaluated the final model, the same way.
+        accuracies = curve[-1][1]
+    else:
+        reestimate_statistics(
+            model, train_images, args.bn_batches, args.batch_size, args.seed
+        )
+        accuracies = feature_accuracies(model, reference, train, test)
     recon = model.reconstruct(test_images)
     error = np.sqrt(np.sum((recon - test_images) ** 2, axis=(1, 2, 3)))
     shifted = np.roll(test_images, 1, axis=0)
