@@ -13,7 +13,8 @@ preset is written with float16 kernels (see
 discriminator tells which code a pair of samples shares; G is rewarded for
 making that easy) at a constant weight; the written preset keeps G, D and Q.
 `--info-weight CODE=LAMBDA` changes one code's weight in the information
-term (the paper's is 1 for every code).
+term (the paper's is 1 for every code). `--leaky-relu-slope 0.01` trains
+with the official code's slope in D and Q instead of the paper's 0.1.
 
 ```shell
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py
@@ -94,6 +95,14 @@ def parse_args(argv=None):
         "--seed other than the preset's so new latents and batches are drawn",
     )
     parser.add_argument(
+        "--leaky-relu-slope",
+        type=float,
+        default=None,
+        help="slope of D's and Q's leaky ReLUs (default: the paper's 0.1; "
+        "the official code's is 0.01). Not with --init-preset: a preset "
+        "keeps the slope it was trained with",
+    )
+    parser.add_argument(
         "--contrastive-weight",
         type=float,
         default=0.0,
@@ -124,6 +133,12 @@ def parse_args(argv=None):
         "it off)",
     )
     args = parser.parse_args(argv)
+    if args.init_preset and args.leaky_relu_slope is not None:
+        parser.error(
+            "--leaky-relu-slope sets up a new model; a preset given with "
+            "--init-preset keeps the slope it was trained with. Drop one of "
+            "the two."
+        )
     args.info_weights = {}
     for item in args.info_weight:
         name, _, value = item.partition("=")
@@ -285,7 +300,9 @@ def main(argv=None):
             flush=True,
         )
     else:
-        model = keras_disentangle.InfoGAN(seed=args.seed)
+        model = keras_disentangle.InfoGAN(
+            leaky_relu_slope=args.leaky_relu_slope, seed=args.seed
+        )
     overrides = {}
     if args.info_weights:
         overrides["info_weights"] = {**model.info_weights, **args.info_weights}
