@@ -41,10 +41,8 @@ import numpy as np
 from _mnist_common import fit_steps
 from _mnist_common import mnist_parser
 from _mnist_common import print_training_summary
-from _mnist_common import reconstruction_pairs
-from _mnist_common import save_reconstruction_pairs
+from _mnist_common import save_encoder_run
 from _mnist_common import shell_command
-from _mnist_common import write_preset
 
 import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist
@@ -238,29 +236,22 @@ def main(argv=None):
         f"reconstruction error |x - G(E(x))| (EGr): {error.mean():.3f}; "
         f"against another digit (EGr_b): {baseline.mean():.3f}"
     )
-    save_reconstruction_pairs(args.out, test_images, recon)
-    print(f"wrote {args.out} (row pairs: test digits, then G(E(x)))")
-    if args.weights:
-        model.save_weights(args.weights)
-        print(f"wrote {args.weights}")
-    if args.preset:
-        write_preset(
-            model,
-            args.preset,
-            reconstruction_pairs(test_images, recon),
-            description="BiGAN (Donahue et al., 2017) on permutation-"
-            "invariant MNIST: G, an encoder E and a joint discriminator.",
-            traversal_caption="Row pairs: MNIST test digits, then G(E(x)).",
-            training_steps=steps,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            training_command=command,
-            metrics={
-                "test_1nn_accuracy_" + key.split("(")[-1].rstrip(")"): value
-                for key, value in accuracies.items()
-            }
-            | {"reconstruction_error_EGr": round(float(error.mean()), 4)},
-        )
+    save_encoder_run(
+        args,
+        model,
+        test_images,
+        recon,
+        caption="G(E(x))",
+        description="BiGAN (Donahue et al., 2017) on permutation-invariant "
+        "MNIST: G, an encoder E and a joint discriminator.",
+        training_steps=steps,
+        training_command=command,
+        metrics={
+            "test_1nn_accuracy_" + key.split("(")[-1].rstrip(")"): value
+            for key, value in accuracies.items()
+        }
+        | {"reconstruction_error_EGr": round(float(error.mean()), 4)},
+    )
     print(f"command: {command}")
     return accuracies
 

@@ -32,10 +32,8 @@ import numpy as np
 from _mnist_common import fit_steps
 from _mnist_common import mnist_parser
 from _mnist_common import print_training_summary
-from _mnist_common import reconstruction_pairs
-from _mnist_common import save_reconstruction_pairs
+from _mnist_common import save_encoder_run
 from _mnist_common import shell_command
-from _mnist_common import write_preset
 
 import keras_disentangle as kd
 from keras_disentangle.datasets import load_mnist
@@ -140,31 +138,23 @@ def main(argv=None):
         f"classifier): {kept:.4f} (on the test digits themselves: "
         f"{real:.4f}; chance: 0.1)"
     )
-    save_reconstruction_pairs(args.out, test_images, recon)
-    print(f"wrote {args.out} (row pairs: test digits, reconstructions)")
-    if args.weights:
-        model.save_weights(args.weights)
-        print(f"wrote {args.weights}")
-    if args.preset:
-        write_preset(
-            model,
-            args.preset,
-            reconstruction_pairs(test_images, recon),
-            description="O-GAN (Su, 2019) on MNIST: a discriminator that is "
-            "also the encoder of z.",
-            traversal_caption="Row pairs: MNIST test digits, then their "
-            "reconstructions G(0.9 * standardised E(x)).",
-            training_steps=steps,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            training_command=command,
-            metrics={
-                "z_corr_per_sample": round(per_sample, 4),
-                "z_corr_per_dimension": round(per_dimension, 4),
-                "test_reconstructions_class_kept": round(kept, 4),
-                "test_reconstruction_pixel_mse": round(mse, 4),
-            },
-        )
+    save_encoder_run(
+        args,
+        model,
+        test_images,
+        recon,
+        caption="their reconstructions G(0.9 * standardised E(x))",
+        description="O-GAN (Su, 2019) on MNIST: a discriminator that is "
+        "also the encoder of z.",
+        training_steps=steps,
+        training_command=command,
+        metrics={
+            "z_corr_per_sample": round(per_sample, 4),
+            "z_corr_per_dimension": round(per_dimension, 4),
+            "test_reconstructions_class_kept": round(kept, 4),
+            "test_reconstruction_pixel_mse": round(mse, 4),
+        },
+    )
     print(f"command: {command}")
     return per_sample, per_dimension, kept
 
