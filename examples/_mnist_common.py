@@ -122,10 +122,17 @@ def last_logs(history):
 
 
 def print_training_summary(history, steps, batch_size, seconds):
+    """Prints the updates, the time and the speed of a `fit` call.
+
+    After a resume, `steps` counts every update and `seconds` only the
+    resumed part, so the speed is that of the updates this call ran.
+    """
+    ran = len(history.epoch) * history.params["steps"]
+    resumed = f" ({ran} in this run)" if ran != steps else ""
     print(
-        f"backend={keras.backend.backend()} steps={steps} "
+        f"backend={keras.backend.backend()} steps={steps}{resumed} "
         f"batch={batch_size} time={seconds:.0f}s "
-        f"({steps / seconds:.2f} steps/s)"
+        f"({ran / seconds:.2f} steps/s)"
     )
     print(f"final logs: {last_logs(history)}")
 

@@ -187,6 +187,7 @@ def test_an_interrupted_example_resumes_from_its_backup(
     accuracies = run_example("train_bigan_mnist", argv)
     log = capsys.readouterr().out
     assert "Epoch 2/2" in log and "Epoch 1/2" not in log
+    assert "steps=8 (4 in this run)" in log
     # --eval-every 1: the resumed run evaluates epoch 2 only, and that
     # evaluation is of the final model, its BatchNormalization statistics
     # re-estimated from the same batches.
