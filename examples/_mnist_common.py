@@ -146,25 +146,20 @@ def reconstruction_pairs(images, reconstructions):
     return image_grid(np.concatenate(rows), rows=10, columns=10)
 
 
-def save_reconstruction_pairs(path, images, reconstructions):
-    """`reconstruction_pairs` as a PNG, scaled twice."""
-    save_image_grid(
-        path, reconstruction_pairs(images, reconstructions), scale=2
-    )
-
-
 def save_encoder_run(
     args, model, images, reconstructions, *, caption, description, **metadata
 ):
     """Writes what an encoder example produces, by its common options.
 
-    The PNG of `reconstruction_pairs` at `args.out`, the weights at
-    `args.weights` and the preset at `args.preset` where those are given.
+    The PNG of `reconstruction_pairs` (scaled twice) at `args.out`, the
+    weights at `args.weights` and the preset at `args.preset` where those
+    are given.
     `caption` names what the second row of each pair shows; `description`
     and `metadata` (`training_steps`, `metrics`, ...) go into the preset's
     metadata.json.
     """
-    save_reconstruction_pairs(args.out, images, reconstructions)
+    figure = reconstruction_pairs(images, reconstructions)
+    save_image_grid(args.out, figure, scale=2)
     print(f"wrote {args.out} (row pairs: test digits, then {caption})")
     if args.weights:
         model.save_weights(args.weights)
@@ -173,7 +168,7 @@ def save_encoder_run(
         write_preset(
             model,
             args.preset,
-            reconstruction_pairs(images, reconstructions),
+            figure,
             description=description,
             traversal_caption=f"Row pairs: MNIST test digits, then {caption}.",
             batch_size=args.batch_size,

@@ -128,18 +128,22 @@ def main(argv=None):
         )
         + f"; real-vs-real floor {floor:.3f}"
     )
-    grid = np.concatenate(
-        [originals[:10], reconstructions["VAE-GAN"][:10]]
-        + [reconstructions["VAE"][:10]]
+    grid = image_grid(
+        np.concatenate(
+            [originals[:10], reconstructions["VAE-GAN"][:10]]
+            + [reconstructions["VAE"][:10]]
+        ),
+        rows=3,
+        columns=10,
     )
-    save_image_grid(args.out, grid, rows=3, columns=10, scale=2)
+    save_image_grid(args.out, grid, scale=2)
     print(f"wrote {args.out} (rows: test digits, VAE-GAN, VAE)")
     if args.preset:
         result = results["VAE-GAN"]
         write_preset(
             models["VAE-GAN"],
             args.preset,
-            image_grid(grid, rows=3, columns=10),
+            grid,
             description="VAE-GAN (Larsen et al., 2016) on MNIST: a VAE whose "
             "reconstruction error is measured in a discriminator's features.",
             traversal_caption="Rows: MNIST test digits, VAE-GAN "
