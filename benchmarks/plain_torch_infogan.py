@@ -12,22 +12,23 @@ defaults (`InfoGAN()`, `compile()`):
   Linear(1024, 1) (a logit).
 - Q: Linear(1024, 128)-BN-LeakyReLU(0.1), then one Linear per code:
   digit (10 logits), c1 (1 mean), c2 (1 mean).
-- Every layer has a bias; weights ~ N(0, 0.02), biases 0 (Keras
-  `RandomNormal(stddev=0.02)` and its default zero bias). BatchNorm: Keras
-  momentum 0.99 and epsilon 1e-3, i.e. torch `momentum=0.01, eps=1e-3`,
-  gamma 1, beta 0.
+- Every layer has a bias; weights ~ N(0, 0.02) (D's convolutions truncated
+  at two standard deviations), biases 0. BatchNorm as the official code's:
+  epsilon 1e-5, moving-average decay 0.9 (torch `momentum=0.1`), gamma ~
+  N(1, 0.02), beta 0.
 - Latents: z ~ U(-1, 1)^62, one-hot Cat(10), c1, c2 ~ U(-1, 1), concatenated
   in that order.
 - One training step: the discriminator player (trunk + D head + Q,
-  Adam(2e-4, betas=(0.5, 0.999), eps=1e-7)) on
+  Adam(2e-4, betas=(0.5, 0.999), eps=1e-8)) on
   `mean softplus(-D(real)) + mean softplus(D(fake)) + L_I`, with fake =
   G(fresh latents) without gradient; then the generator
-  (Adam(1e-3, betas=(0.5, 0.999), eps=1e-7)) on
+  (Adam(1e-3, betas=(0.5, 0.999), eps=1e-8)) on
   `mean softplus(-D(G(fresh latents))) + L_I`, where
   `L_I = CE(digit logits, digit) + sum_{c1, c2} mean(0.5 (c - mean)^2
-  + 0.5 log 2 pi)`. D and Q see the real and the fake batch in separate
-  calls (real first), all networks in training mode (batch statistics, and
-  the running statistics advance on every call, as in Keras).
+  + 0.5 log 2 pi)`. D sees the real and the fake batch in separate calls
+  (real first; Q only the fake one), all networks in training mode (batch
+  statistics, and the running statistics advance on every call, as in
+  Keras).
 
 The generator step differentiates with respect to G's parameters only
 (`backward(inputs=...)`), so no gradient of D's weights is computed there, as
@@ -52,7 +53,7 @@ from torch.nn import functional as F
 _HALF_LOG_TWO_PI = 0.5 * math.log(2.0 * math.pi)
 Z_DIM, N_CAT, N_CONT = 62, 10, 2
 LATENT_DIM = Z_DIM + N_CAT + N_CONT
-BN = {"momentum": 0.01, "eps": 1e-3}  # Keras momentum 0.99, epsilon 1e-3.
+BN = {"momentum": 0.1, "eps": 1e-5}  # Keras momentum 0.9, epsilon 1e-5.
 
 
 class Generator(nn.Module):
@@ -113,13 +114,17 @@ class QNetwork(nn.Module):
 
 
 def init_weights(module):
-    """Keras-style init: N(0, 0.02) kernels, zero biases, BN gamma 1 beta 0."""
+    """The official init: N(0, 0.02) kernels (truncated for convolutions),
+    zero biases, BN gamma ~ N(1, 0.02) and beta 0."""
     for m in module.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+        if isinstance(m, nn.Conv2d):
+            nn.init.trunc_normal_(m.weight, 0.0, 0.02, -0.04, 0.04)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.Linear, nn.ConvTranspose2d)):
             nn.init.normal_(m.weight, 0.0, 0.02)
             nn.init.zeros_(m.bias)
         elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
-            nn.init.ones_(m.weight)
+            nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)
 
 
@@ -143,10 +148,10 @@ class PlainInfoGAN:
         self.g_params = list(self.generator.parameters())
         extra = {"fused": True} if fused_adam else {}
         self.d_opt = torch.optim.Adam(
-            self.d_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-7, **extra
+            self.d_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, **extra
         )
         self.g_opt = torch.optim.Adam(
-            self.g_params, lr=1e-3, betas=(0.5, 0.999), eps=1e-7, **extra
+            self.g_params, lr=1e-3, betas=(0.5, 0.999), eps=1e-8, **extra
         )
 
     @staticmethod
@@ -178,7 +183,7 @@ class PlainInfoGAN:
         latents, digit, cont = self.sample_latents(batch)
         with torch.no_grad():
             fake = self.generator(latents)
-        real_logits, _ = self.discriminate(real)
+        real_logits = self.d_head(self.trunk(real))
         fake_logits, posteriors = self.discriminate(fake)
         info = self.info_loss(posteriors, digit, cont)
         d_loss = (

@@ -9,6 +9,7 @@ from keras_disentangle.latent import CategoricalCode
 from keras_disentangle.latent import LatentSpace
 from keras_disentangle.latent import NoiseCode
 from keras_disentangle.latent import UniformCode
+from keras_disentangle.utils import batch_norm_layers
 
 
 def _np(x):
@@ -79,6 +80,68 @@ def test_paper_networks_and_optimizers():
     assert np.isclose(float(_np(d.learning_rate)), 2e-4)
     assert np.isclose(float(_np(g_opt.learning_rate)), 1e-3)
     assert d.beta_1 == g_opt.beta_1 == 0.5
+    assert d.epsilon == g_opt.epsilon == 1e-8  # TF1 Adam's, as official
+
+
+def test_official_batch_norm_and_initializers():
+    keras.utils.set_random_seed(0)
+    model = kd.InfoGAN()
+    networks = (model.generator, model.trunk, model.q_network)
+    norms = [bn for net in networks for bn in batch_norm_layers(net)]
+    assert len(norms) == 6
+    for bn in norms:
+        assert bn.epsilon == 1e-5 and bn.momentum == 0.9
+        gamma = _np(bn.gamma)
+        # gamma ~ N(1, 0.02): drawn, not all ones.
+        assert not np.all(gamma == 1.0) and np.abs(gamma - 1.0).max() < 0.15
+    convs = [
+        layer
+        for layer in model.trunk.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    for conv in convs:
+        kernel = _np(conv.kernel)
+        assert np.abs(kernel).max() <= 0.04 + 1e-7  # truncated at 2 std
+        assert 0.012 < kernel.std() < 0.02
+    other = kd.InfoGAN(batch_norm_epsilon=1e-3, q_network="separate")
+    for net in (other.generator, other.trunk, other.q_trunk, other.q_network):
+        assert {bn.epsilon for bn in batch_norm_layers(net)} == {1e-3}
+    with pytest.raises(ValueError, match="batch_norm_epsilon"):
+        kd.InfoGAN(batch_norm_epsilon=0.0)
+
+
+def test_configs_without_batch_norm_epsilon_keep_the_keras_default():
+    model = kd.InfoGAN(latent_space=small_space())
+    assert model.get_config()["batch_norm_epsilon"] == 1e-5
+    config = model.get_config()
+    del config["batch_norm_epsilon"]
+    legacy = kd.InfoGAN.from_config(config)
+    assert legacy.batch_norm_epsilon == 1e-3
+    assert {bn.epsilon for bn in batch_norm_layers(legacy.trunk)} == {1e-3}
+    # The built-in preset was trained with it and says so.
+    assert kd.InfoGAN.from_preset("mnist").batch_norm_epsilon == 1e-3
+
+
+def _statistics_after_discriminator_loss(real):
+    keras.utils.set_random_seed(0)
+    model = kd.InfoGAN(latent_space=small_space(), seed=0)
+    model.discriminator_loss(real)
+    return [
+        [_np(bn.moving_mean).copy() for bn in batch_norm_layers(net)]
+        for net in (model.trunk, model.q_network)
+    ]
+
+
+def test_q_sees_only_generated_images_in_the_discriminator_step():
+    # The official graph never evaluates Q on real images, so Q's BatchNorm
+    # averages follow generated ones only; D's trunk sees both.
+    dark = np.zeros((8, 28, 28, 1), "float32")
+    bright = np.ones((8, 28, 28, 1), "float32")
+    trunk_dark, q_dark = _statistics_after_discriminator_loss(dark)
+    trunk_bright, q_bright = _statistics_after_discriminator_loss(bright)
+    for a, b in zip(q_dark, q_bright):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.allclose(a, b) for a, b in zip(trunk_dark, trunk_bright))
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,9 @@ from keras_disentangle.models.infogan import infogan_cr_networks as cr_networks
 from keras_disentangle.models.infogan import infogan_networks as networks
 
 _ARCHITECTURES = ("infogan", "infogan_cr")
+# Keras's BatchNormalization default, which InfoGANs saved before
+# `batch_norm_epsilon` existed were built and trained with.
+LEGACY_BATCH_NORM_EPSILON = 1e-3
 
 
 def infogan_mnist_latent_space():
@@ -72,11 +75,22 @@ class InfoGAN(AdversarialModel, GenerativeModel):
     official code. Players alternate: D steps, then G against the updated
     D, each with fresh latent samples.
 
+    The networks and optimizers follow the official code's constants:
+    BatchNorm with epsilon 1e-5, moving averages with decay 0.9 and gamma
+    drawn from N(1, 0.02) (`custom_ops.conv_batch_norm`); kernels from
+    N(0, 0.02), truncated at two standard deviations for D's convolutions;
+    zero biases; Adam(beta_1=0.5, epsilon=1e-8).
+
     Deviations from the official code, all numerically equivalent or
-    configurable: the sigmoid is folded into the loss (log-sigmoid via
-    softplus, instead of `log(p + 1e-8)`); the leaky-ReLU slope defaults to
-    the paper's 0.1 (the official code's default is 0.01; pass
-    `leaky_relu_slope=0.01` to match it).
+    configurable:
+
+    - the sigmoid is folded into the loss (log-sigmoid via softplus,
+      instead of `log(p + 1e-8)`);
+    - the leaky-ReLU slope defaults to the paper's 0.1 (the official
+      code's default is 0.01; pass `leaky_relu_slope=0.01` to match it);
+    - the official trainer reads the 55,000 images of TensorFlow's MNIST
+      training split (5,000 more are its validation set); the examples and
+      `presets/train_infogan_mnist.py` train on all 60,000.
 
     **InfoGAN-CR** (Lin et al., ICML 2020; official code
     `fjxmlzn/InfoGAN-CR`, folder `InfoGAN-CR_dSprites`). `InfoGAN.dsprites()`
@@ -151,6 +165,10 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         leaky_relu_slope: slope of D's and Q's leaky ReLUs; default 0.1
             with `architecture="infogan"` and 0.2 (G's too, fixed) with
             `"infogan_cr"`.
+        batch_norm_epsilon: epsilon of every BatchNorm layer of the
+            `"infogan"` networks (official 1e-5). Configs saved before this
+            option existed load with Keras's default 1e-3, which they were
+            trained with.
         architecture: `"infogan"` (Chen et al.'s networks) or
             `"infogan_cr"` (InfoGAN-CR's 64x64 dSprites networks).
         contrastive_weight: final weight of the contrastive regulariser in
@@ -191,6 +209,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         info_weights=None,
         learn_scale=False,
         leaky_relu_slope=None,
+        batch_norm_epsilon=networks.OFFICIAL_BATCH_NORM_EPSILON,
         update_schedule="alternating",
         seed=None,
         architecture="infogan",
@@ -230,6 +249,12 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         self.info_weights = dict(info_weights or {})
         self.learn_scale = bool(learn_scale)
         self.leaky_relu_slope = float(leaky_relu_slope)
+        if not float(batch_norm_epsilon) > 0:
+            raise ValueError(
+                "batch_norm_epsilon must be > 0. Received: "
+                f"{batch_norm_epsilon!r}"
+            )
+        self.batch_norm_epsilon = float(batch_norm_epsilon)
         self.contrastive_weight = float(contrastive_weight)
         self.contrastive_start = int(contrastive_start)
         # D's training flag on generated images. The Chen et al. networks
@@ -254,16 +279,22 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         if architecture == "infogan_cr":
             self._build_infogan_cr_networks()
         else:
+            epsilon = self.batch_norm_epsilon
             self.generator = networks.infogan_generator(
-                latent_space.dim, self.image_shape
+                latent_space.dim, self.image_shape, batch_norm_epsilon=epsilon
             )
             self.trunk = networks.infogan_trunk(
-                self.image_shape, self.leaky_relu_slope
+                self.image_shape,
+                self.leaky_relu_slope,
+                batch_norm_epsilon=epsilon,
             )
             self.d_head = networks.infogan_d_head()
             self.q_trunk = (
                 networks.infogan_trunk(
-                    self.image_shape, self.leaky_relu_slope, name="q_trunk"
+                    self.image_shape,
+                    self.leaky_relu_slope,
+                    batch_norm_epsilon=epsilon,
+                    name="q_trunk",
                 )
                 if q_network == "separate"
                 else None
@@ -271,6 +302,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
             self.q_network = networks.infogan_q_network(
                 QHead(latent_space, learn_scale=self.learn_scale),
                 leaky_relu_slope=self.leaky_relu_slope,
+                batch_norm_epsilon=epsilon,
             )
         self.cr_discriminator = None
         if self.contrastive_weight > 0:
@@ -403,9 +435,14 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 ),
             }
         else:
+            # `run_mnist_exp.py`; TF1 Adam's epsilon.
             optimizers = {
-                "discriminator": keras.optimizers.Adam(2e-4, beta_1=0.5),
-                "generator": keras.optimizers.Adam(1e-3, beta_1=0.5),
+                "discriminator": keras.optimizers.Adam(
+                    2e-4, beta_1=0.5, epsilon=1e-8
+                ),
+                "generator": keras.optimizers.Adam(
+                    1e-3, beta_1=0.5, epsilon=1e-8
+                ),
             }
         if self.cr_discriminator is not None:
             optimizers["cr_discriminator"] = keras.optimizers.Adam(
@@ -458,7 +495,16 @@ class InfoGAN(AdversarialModel, GenerativeModel):
         fake = ops.stop_gradient(
             self.generator(self.latent_space.concat(codes), training=True)
         )
-        real_logits, _ = self.discriminate(real, training=True)
+        if self.architecture == "infogan":
+            # D only: as in the official graph, Q never sees real images in
+            # training, so its BatchNorm averages follow generated ones.
+            real_logits = self.d_head(
+                self.trunk(real, training=True), training=True
+            )
+        else:
+            # InfoGAN-CR: this call advances every spectral-norm power
+            # iteration of D and Q, once per step.
+            real_logits, _ = self.discriminate(real, training=True)
         fake_logits, posteriors = self.discriminate(
             fake, training=self._fake_training
         )
@@ -642,6 +688,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
                 "info_weights": self.info_weights,
                 "learn_scale": self.learn_scale,
                 "leaky_relu_slope": self.leaky_relu_slope,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
                 "update_schedule": self.update_schedule,
                 "seed": self.seed,
                 "architecture": self.architecture,
@@ -653,4 +700,7 @@ class InfoGAN(AdversarialModel, GenerativeModel):
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        # Configs written before the option trained with Keras's default.
+        config.setdefault("batch_norm_epsilon", LEGACY_BATCH_NORM_EPSILON)
         return cls(**config)
