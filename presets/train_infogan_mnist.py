@@ -15,6 +15,10 @@ making that easy) at a constant weight; the written preset keeps G, D and Q.
 `--info-weight CODE=LAMBDA` changes one code's weight in the information
 term (the paper's is 1 for every code). `--leaky-relu-slope 0.01` trains
 with the official code's slope in D and Q instead of the paper's 0.1.
+`--validation-images 5000` holds out the first 5,000 training images, as
+the official trainer's TensorFlow split does, and also reports the accuracy
+on them: `presets/select_infogan_mnist.py` chooses among seeds with it,
+without looking at the test set.
 
 ```shell
 KERAS_BACKEND=jax python presets/train_infogan_mnist.py
@@ -103,6 +107,14 @@ def parse_args(argv=None):
         "keeps the slope it was trained with",
     )
     parser.add_argument(
+        "--validation-images",
+        type=int,
+        default=0,
+        help="hold out this many of the first training images and report "
+        "the Hungarian accuracy on them too (the official trainer's split "
+        "holds out 5,000; default 0 trains on all 60,000)",
+    )
+    parser.add_argument(
         "--contrastive-weight",
         type=float,
         default=0.0,
@@ -133,6 +145,8 @@ def parse_args(argv=None):
         "it off)",
     )
     args = parser.parse_args(argv)
+    if args.validation_images < 0:
+        parser.error("--validation-images must be >= 0.")
     if args.init_preset and args.leaky_relu_slope is not None:
         parser.error(
             "--leaky-relu-slope sets up a new model; a preset given with "
@@ -184,6 +198,7 @@ class AccuracyCurve(keras.callbacks.Callback):
         steps_per_epoch,
         first_step=0,
         code_samples=0,
+        validation=None,
     ):
         super().__init__()
         self.images = images
@@ -192,7 +207,9 @@ class AccuracyCurve(keras.callbacks.Callback):
         self.steps_per_epoch = steps_per_epoch
         self.first_step = first_step
         self.code_samples = code_samples
+        self.validation = validation
         self.curve = []
+        self.validation_curve = []
         self.code_curve = []
 
     def on_epoch_end(self, epoch, logs=None):
@@ -201,9 +218,12 @@ class AccuracyCurve(keras.callbacks.Callback):
         accuracy, _ = evaluate(self.model, self.images, self.labels)
         step = self.first_step + (epoch + 1) * self.steps_per_epoch
         self.curve.append([step, round(accuracy, 4)])
-        print(
-            f"step {step}: Hungarian test accuracy {accuracy:.4f}", flush=True
-        )
+        message = f"step {step}: Hungarian test accuracy {accuracy:.4f}"
+        if self.validation is not None:
+            held_out, _ = evaluate(self.model, *self.validation)
+            self.validation_curve.append([step, round(held_out, 4)])
+            message += f", validation {held_out:.4f}"
+        print(message, flush=True)
         if self.code_samples > 0:
             table = code_measure_correlations(
                 self.model, samples=self.code_samples, bases=0
@@ -279,10 +299,24 @@ def main(argv=None):
         ).strip()
     )
     keras.utils.set_random_seed(args.seed)
-    train_images, _ = load_mnist("train", data_dir=args.data_dir)
+    train_images, train_labels = load_mnist("train", data_dir=args.data_dir)
     test_images, test_labels = load_mnist("test", data_dir=args.data_dir)
+    validation = None
+    if args.validation_images:
+        if args.validation_images >= len(train_images):
+            raise SystemExit(
+                f"--validation-images {args.validation_images} leaves no "
+                f"training images out of {len(train_images)}; hold out fewer."
+            )
+        # The official trainer's split: TensorFlow's `read_data_sets` keeps
+        # the first 5,000 training images as its validation set.
+        held = args.validation_images
+        validation = (train_images[:held], train_labels[:held])
+        train_images = train_images[held:]
     print(
-        f"MNIST: {len(train_images)} train, {len(test_images)} test images; "
+        f"MNIST: {len(train_images)} train, "
+        f"{0 if validation is None else len(validation[0])} validation, "
+        f"{len(test_images)} test images; "
         f"backend {keras.backend.backend()}; {args.steps} steps of "
         f"{args.batch_size}",
         flush=True,
@@ -325,6 +359,7 @@ def main(argv=None):
             steps_per_epoch=steps_per_epoch,
             first_step=first_step,
             code_samples=args.code_samples,
+            validation=validation,
         )
         callbacks.append(curve)
     # Full shuffled batches, pass after pass, as the official trainer's
@@ -375,7 +410,15 @@ def main(argv=None):
         "name": "InfoGAN MNIST",
         "description": keras_disentangle.InfoGAN.presets.get("mnist"),
         "hf_handle": HF_HANDLE,
-        "dataset": "MNIST (60,000 training images, 28x28x1, pixels / 255)",
+        "dataset": (
+            f"MNIST ({len(train_images):,} training images"
+            + (
+                f"; the first {len(validation[0]):,} held out for validation"
+                if validation is not None
+                else ""
+            )
+            + ", 28x28x1, pixels / 255)"
+        ),
         "training_steps": sum(s["steps"] for s in stages),
         "batch_size": args.batch_size,
         "seed": args.seed,
@@ -410,6 +453,12 @@ def main(argv=None):
         "max_abs_pixel_difference_vs_float32": difference,
         "final_train_logs": {k: round(v, 4) for k, v in final_logs.items()},
     }
+    if validation is not None:
+        held_out, _ = evaluate(shipped, *validation)
+        metadata["metrics"]["validation_digit_accuracy_hungarian"] = round(
+            held_out, 4
+        )
+        metadata["metrics"]["validation_images"] = len(validation[0])
     if args.eval_every > 0:
         earlier = previous.get("metrics", {}).get(
             "test_digit_accuracy_during_training", []
@@ -417,6 +466,10 @@ def main(argv=None):
         metadata["metrics"]["test_digit_accuracy_during_training"] = (
             earlier + curve.curve
         )
+        if validation is not None:
+            metadata["metrics"]["validation_digit_accuracy_during_training"] = (
+                curve.validation_curve
+            )
         if args.code_samples > 0:
             metadata["metrics"]["continuous_codes_during_training"] = (
                 previous.get("metrics", {}).get(

@@ -141,3 +141,82 @@ def test_rejects_a_slope_for_a_continued_preset(capsys):
         script.parse_args(["--leaky-relu-slope", "0.01"]).leaky_relu_slope
         == 0.01
     )
+
+
+def test_validation_images_are_held_out_and_scored(small_mnist_dir, tmp_path):
+    out = tmp_path / "held"
+    run_script(
+        SCRIPT,
+        [
+            "--data-dir", small_mnist_dir, "--steps", "2", "--seed", "0",
+            "--eval-every", "2", "--out", str(out),
+            "--validation-images", "128",
+        ],
+    )  # fmt: skip
+    metadata = read_metadata(out)
+    metrics = metadata["metrics"]
+    assert metrics["validation_images"] == 128
+    assert "384 training images" in metadata["dataset"]
+    assert 0.0 <= metrics["validation_digit_accuracy_hungarian"] <= 1.0
+    curve = metrics["validation_digit_accuracy_during_training"]
+    assert [step for step, _ in curve] == [2]
+
+
+def test_rejects_holding_out_every_training_image(small_mnist_dir, tmp_path):
+    with pytest.raises(SystemExit, match="leaves no training images"):
+        run_script(
+            SCRIPT,
+            [
+                "--data-dir", small_mnist_dir, "--steps", "1",
+                "--out", str(tmp_path / "x"), "--validation-images", "512",
+            ],
+        )  # fmt: skip
+
+
+SELECT = SCRIPT.parent / "select_infogan_mnist.py"
+
+
+def test_seed_selection_keeps_the_best_run_on_validation(
+    small_mnist_dir, tmp_path
+):
+    out = tmp_path / "best"
+    run_script(
+        SELECT,
+        [
+            "--seeds", "0-1", "--validation-images", "128", "--out", str(out),
+            "--", "--data-dir", small_mnist_dir, "--steps", "3",
+            "--eval-every", "0",
+        ],
+    )  # fmt: skip
+    selection = read_metadata(out)["seed_selection"]
+    runs = selection["runs"]
+    assert [run["seed"] for run in runs] == [0, 1]
+    best = max(runs, key=lambda run: run["validation_accuracy"])
+    assert selection["chosen_seed"] == best["seed"]
+    chosen_dir = tmp_path / "best.seeds" / f"seed_{best['seed']}"
+    chosen = read_metadata(chosen_dir)
+    assert chosen["seed"] == best["seed"]
+    assert (
+        chosen["metrics"]["test_digit_accuracy_hungarian"]
+        == best["test_accuracy"]
+    )
+    # The written preset is the chosen run's model, weights and card.
+    written = kd.InfoGAN.from_preset(str(out))
+    original = kd.InfoGAN.from_preset(str(chosen_dir))
+    for a, b in zip(trainable_weights(written), trainable_weights(original)):
+        np.testing.assert_array_equal(a, b)
+    assert read_metadata(out)["metrics"] == chosen["metrics"]
+    assert (out / "traversal.png").is_file()
+    assert "--seeds 0-1" in selection["command"]
+
+
+def test_seed_selection_rejects_options_it_sets(capsys):
+    spec = importlib.util.spec_from_file_location("select_script", SELECT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    with pytest.raises(SystemExit):
+        script.parse_args(["--out", "x", "--", "--seed", "3"])
+    assert "set by this script" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        script.parse_args(["--out", "x", "--seeds", "1,1"])
+    assert script.parse_seeds("0-2,7") == [0, 1, 2, 7]
