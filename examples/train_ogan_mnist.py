@@ -9,7 +9,10 @@ The settings are the official `bojone/o-gan` ones (`o_gan_celeba.py`):
 z ~ N(0, I), RMSprop(1e-4, rho=0.99), batch 64, correlation weight 0.5,
 with the DCGAN-style networks scaled to 28x28 (`OGAN`'s docstring). The
 official run trains open-ended on CelebA; --steps defaults to 10 epochs of
-MNIST (9,370 steps).
+MNIST (9,370 steps). `--pad-to-32` trains on the digits padded to 32x32
+instead, where the official rule (halve down to a 4x4 map) gives one more
+layer each in E and G (E: conv64, conv128, conv256) than at 28x28 (7x7);
+the reconstructions are cropped back to 28x28 for the classifier.
 
 The script prints the Pearson correlation between z and E(G(z)) on 10,000
 fresh prior samples, per sample across the code dimensions (the quantity
@@ -62,8 +65,18 @@ def parse_args(argv=None):
         help="self-modulated batch normalization in G (the official _sm_ "
         "variant)",
     )
+    parser.add_argument(
+        "--pad-to-32",
+        action="store_true",
+        help="train on the digits padded to 32x32 (one more layer in E and G)",
+    )
     parser.add_argument("--weights", help="optional path to save weights")
     return parser.parse_args(argv)
+
+
+def pad_to_32(images):
+    """Pads `(n, 28, 28, 1)` digits with 2 background pixels on each side."""
+    return np.pad(images, ((0, 0), (2, 2), (2, 2), (0, 0)))
 
 
 def correlations(z, codes):
@@ -90,9 +103,13 @@ def main(argv=None):
     train_images, _ = load_mnist("train", data_dir=args.data_dir)
     test_images, test_labels = load_mnist("test", data_dir=args.data_dir)
     classifier = FeatureClassifier.from_preset(args.classifier)
+    if args.pad_to_32:
+        train_images = pad_to_32(train_images)
+        test_images = pad_to_32(test_images)
 
     keras.utils.set_random_seed(args.seed)
     model = kd.OGAN(
+        image_shape=train_images.shape[1:],
         latent_dim=args.latent_dim,
         base_filters=args.base_filters,
         self_modulated=args.self_modulated,
@@ -117,8 +134,10 @@ def main(argv=None):
     per_sample, per_dimension = correlations(z, codes)
     recon = model.reconstruct(test_images)
     mse = float(np.mean((recon - test_images) ** 2))
-    kept = class_accuracy(classifier, recon, test_labels)
-    real = class_accuracy(classifier, test_images, test_labels)
+    # The classifier reads 28x28 digits: crop padded ones back.
+    crop = slice(2, 30) if args.pad_to_32 else slice(None)
+    kept = class_accuracy(classifier, recon[:, crop, crop], test_labels)
+    real = class_accuracy(classifier, test_images[:, crop, crop], test_labels)
 
     print_training_summary(history, steps, args.batch_size, seconds)
     curve = history.history.get("z_corr", [])

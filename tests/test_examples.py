@@ -72,6 +72,27 @@ def test_train_ogan_mnist(small_mnist_dir, tmp_path):
     assert (tmp_path / "preset" / "traversal.png").exists()
 
 
+def test_train_ogan_mnist_padded_to_32(small_mnist_dir, tmp_path):
+    per_sample, _, kept = run_example(
+        "train_ogan_mnist",
+        [
+            "--data-dir", small_mnist_dir, "--steps", "2", "--pad-to-32",
+            "--latent-dim", "8", "--out", str(tmp_path / "r.png"),
+            "--preset", str(tmp_path / "preset"),
+        ],
+    )  # fmt: skip
+    assert -1.0 <= per_sample <= 1.0 and 0.0 <= kept <= 1.0
+    model = kd.OGAN.from_preset(str(tmp_path / "preset"))
+    assert model.image_shape == (32, 32, 1)
+    convs = [
+        layer
+        for layer in model.encoder.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert [conv.filters for conv in convs] == [64, 128, 256]
+    assert model.generate(2, seed=0).shape == (2, 32, 32, 1)
+
+
 def test_train_vaegan_mnist(small_mnist_dir, tmp_path):
     out = tmp_path / "vaegan.png"
     results = run_example(
