@@ -70,10 +70,10 @@ class InfoGAN(AdversarialModel, GenerativeModel):
 
     The information term updates G and Q (and the shared trunk), as in the
     official code where Q lives in D's scope. G's samples enter D's step
-    through a stop-gradient. D and Q see real and generated batches in
-    separate calls, so BatchNorm statistics are per batch as in the
-    official code. Players alternate: D steps, then G against the updated
-    D, each with fresh latent samples.
+    through a stop-gradient. D sees real and generated batches in separate
+    calls, so BatchNorm statistics are per batch as in the official code;
+    Q sees only generated ones, as there. Players alternate: D steps, then
+    G against the updated D, each with fresh latent samples.
 
     The networks and optimizers follow the official code's constants:
     BatchNorm with epsilon 1e-5, moving averages with decay 0.9 and gamma
