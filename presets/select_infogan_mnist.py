@@ -115,7 +115,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     script = _training_script()
-    runs = []
+    runs, metadata_of = [], {}
     for seed in args.seeds:
         run_dir = os.path.join(args.work_dir, f"seed_{seed}")
         print(f"=== seed {seed} -> {run_dir}", flush=True)
@@ -129,7 +129,8 @@ def main(argv=None):
             ]
         )  # fmt: skip
         with open(os.path.join(run_dir, "metadata.json")) as f:
-            metrics = json.load(f)["metrics"]
+            metadata_of[seed] = json.load(f)
+        metrics = metadata_of[seed]["metrics"]
         runs.append(
             {
                 "seed": seed,
@@ -141,12 +142,11 @@ def main(argv=None):
             }
         )
     best = max(runs, key=lambda run: run["validation_accuracy"])
-    with open(os.path.join(best["directory"], "metadata.json")) as f:
-        metadata = json.load(f)
+    chosen = metadata_of[best["seed"]]
     command = "KERAS_BACKEND={} python presets/select_infogan_mnist.py {}"
     metadata = {
         key: value
-        for key, value in metadata.items()
+        for key, value in chosen.items()
         if key not in _RECORDED_BY_SAVE
     }
     metadata["seed_selection"] = {
@@ -165,13 +165,11 @@ def main(argv=None):
         ),
     }
     model = keras_disentangle.InfoGAN.from_preset(best["directory"])
-    with open(os.path.join(best["directory"], "metadata.json")) as f:
-        weights_dtype = json.load(f)["weights"]["dtype"]
     traversal = os.path.join(best["directory"], TRAVERSAL_FILE)
     model.save_to_preset(
         args.out,
         metadata,
-        weights_dtype=weights_dtype,
+        weights_dtype=chosen["weights"]["dtype"],
         traversal_image=traversal if os.path.exists(traversal) else None,
     )
     for run in runs:

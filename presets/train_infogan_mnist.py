@@ -313,9 +313,14 @@ def main(argv=None):
         held = args.validation_images
         validation = (train_images[:held], train_labels[:held])
         train_images = train_images[held:]
+    held_out_note = (
+        f"; the first {args.validation_images:,} held out for validation"
+        if validation is not None
+        else ""
+    )
     print(
         f"MNIST: {len(train_images)} train, "
-        f"{0 if validation is None else len(validation[0])} validation, "
+        f"{args.validation_images} validation, "
         f"{len(test_images)} test images; "
         f"backend {keras.backend.backend()}; {args.steps} steps of "
         f"{args.batch_size}",
@@ -411,13 +416,8 @@ def main(argv=None):
         "description": keras_disentangle.InfoGAN.presets.get("mnist"),
         "hf_handle": HF_HANDLE,
         "dataset": (
-            f"MNIST ({len(train_images):,} training images"
-            + (
-                f"; the first {len(validation[0]):,} held out for validation"
-                if validation is not None
-                else ""
-            )
-            + ", 28x28x1, pixels / 255)"
+            f"MNIST ({len(train_images):,} training images{held_out_note}, "
+            "28x28x1, pixels / 255)"
         ),
         "training_steps": sum(s["steps"] for s in stages),
         "batch_size": args.batch_size,
@@ -458,7 +458,7 @@ def main(argv=None):
         metadata["metrics"]["validation_digit_accuracy_hungarian"] = round(
             held_out, 4
         )
-        metadata["metrics"]["validation_images"] = len(validation[0])
+        metadata["metrics"]["validation_images"] = args.validation_images
     if args.eval_every > 0:
         earlier = previous.get("metrics", {}).get(
             "test_digit_accuracy_during_training", []
