@@ -17,7 +17,8 @@ on the test set.
 
 The script trains on all 60,000 training digits and prints the
 1-nearest-neighbour (Euclidean) accuracy on the 10,000 test digits of E's
-last hidden layer (the official `NNC_e-`) and of E(x) itself (`NNC_e`),
+last hidden layer (the official `NNC_e-`) and of E's output logits, before
+the `2 * sigmoid - 1` map that gives E(x) (the official `NNC_e`),
 with 50,000 random encoded training digits as the reference set, as the
 official evaluation draws (`--reference-size`), the reconstruction
 error |x - G(E(x))| (`EGr`) beside the same error against another test
@@ -69,6 +70,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--weights", help="optional path to save weights")
     parser.add_argument(
+        "--evaluate",
+        metavar="WEIGHTS",
+        help="train nothing: load these weights (a file that --weights "
+        "wrote) and evaluate them as a finished run is evaluated",
+    )
+    parser.add_argument(
         "--eval-every",
         type=int,
         default=0,
@@ -84,7 +91,13 @@ def parse_args(argv=None):
         "are re-estimated before each evaluation (official: 1000); 0 keeps "
         "the moving averages of training",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.evaluate and args.preset:
+        parser.error(
+            "--preset records a training run; with --evaluate nothing is "
+            "trained. Pass --preset when training."
+        )
+    return args
 
 
 def nearest_neighbour_accuracy(train, train_labels, test, test_labels):
@@ -128,7 +141,10 @@ def reestimate_statistics(model, images, batches, batch_size, seed):
 
 
 def feature_accuracies(model, reference, train, test):
-    """1-NN test accuracies of E's last hidden layer and of E(x).
+    """1-NN test accuracies of E's last hidden layer and of E's output.
+
+    E's output is taken before its `2 * sigmoid - 1` map, as the official
+    evaluation does.
 
     `train` and `test` are `(images, labels)`; `reference` indexes the
     training digits that form the reference set.
@@ -137,7 +153,7 @@ def feature_accuracies(model, reference, train, test):
     accuracies = {}
     for name, encode in (
         ("E's last hidden layer (NNC_e-)", model.encode_features),
-        ("E(x) (NNC_e)", lambda x: model.encode(x)["z"]),
+        ("E's output logits (NNC_e)", model.encode_logits),
     ):
         accuracies[name] = nearest_neighbour_accuracy(
             encode(train_images[reference]),
@@ -202,18 +218,27 @@ def main(argv=None):
                 (args.bn_batches, args.batch_size, args.seed),
             )
         )
-    history, steps, seconds = fit_steps(
-        model,
-        train_images,
-        args.steps,
-        args.batch_size,
-        args.seed,
-        backup_dir=args.backup_dir,
-        callbacks=callbacks,
-    )
+    if args.evaluate:
+        model.load_weights(args.evaluate)
+        history, steps, seconds = None, 0, 0.0
+    else:
+        history, steps, seconds = fit_steps(
+            model,
+            train_images,
+            args.steps,
+            args.batch_size,
+            args.seed,
+            backup_dir=args.backup_dir,
+            callbacks=callbacks,
+        )
 
     curve = callbacks[0].curve if callbacks else []
-    if curve and history.epoch and curve[-1][0] == history.epoch[-1] + 1:
+    if (
+        curve
+        and history is not None
+        and history.epoch
+        and curve[-1][0] == history.epoch[-1] + 1
+    ):
         # --eval-every already evaluated the final model, the same way.
         accuracies = curve[-1][1]
     else:
@@ -226,7 +251,10 @@ def main(argv=None):
     shifted = np.roll(test_images, 1, axis=0)
     baseline = np.sqrt(np.sum((recon - shifted) ** 2, axis=(1, 2, 3)))
 
-    print_training_summary(history, steps, args.batch_size, seconds)
+    if history is None:
+        print(f"evaluated {args.evaluate} (no training)")
+    else:
+        print_training_summary(history, steps, args.batch_size, seconds)
     for name, accuracy in accuracies.items():
         print(
             f"1-NN test accuracy on {name}: {accuracy:.4f} "

@@ -229,6 +229,41 @@ def test_an_interrupted_example_resumes_from_its_backup(
     assert_png(tmp_path / "bigan.png")
 
 
+def test_bigan_example_evaluates_saved_weights_without_training(
+    small_mnist_dir, tmp_path, capsys
+):
+    weights = str(tmp_path / "bigan.weights.h5")
+    common = [
+        "--data-dir", small_mnist_dir, "--bn-batches", "2",
+        "--reference-size", "256",
+    ]  # fmt: skip
+    trained = run_example(
+        "train_bigan_mnist",
+        common + ["--steps", "4", "--out", str(tmp_path / "a.png"),
+                  "--weights", weights],
+    )  # fmt: skip
+    capsys.readouterr()
+    evaluated = run_example(
+        "train_bigan_mnist",
+        common + ["--evaluate", weights, "--out", str(tmp_path / "b.png")],
+    )
+    log = capsys.readouterr().out
+    assert f"evaluated {weights} (no training)" in log
+    assert "Epoch" not in log
+    assert set(evaluated) == {
+        "E's last hidden layer (NNC_e-)",
+        "E's output logits (NNC_e)",
+    }
+    assert evaluated == trained
+    assert_png(tmp_path / "b.png")
+    with pytest.raises(SystemExit):
+        run_example(
+            "train_bigan_mnist",
+            common + ["--evaluate", weights, "--preset", str(tmp_path / "p")],
+        )
+    assert "nothing is trained" in capsys.readouterr().err
+
+
 def test_an_interrupted_dsprites_run_resumes_from_its_last_evaluation(
     tmp_path, monkeypatch, capsys
 ):

@@ -196,6 +196,13 @@ def test_encode_reconstruct_interface():
     assert codes.shape == (5, 4)
     assert np.all(np.abs(codes) < 1.0)
     assert model.encode_features(images).shape == (5, 16)
+    # The official NNC_e features: E's logits, which 2 * sigmoid - 1 maps
+    # onto the codes.
+    logits = model.encode_logits(images)
+    assert logits.shape == (5, 4)
+    np.testing.assert_allclose(
+        2.0 / (1.0 + np.exp(-logits)) - 1.0, codes, rtol=1e-5, atol=1e-6
+    )
     recon = model.reconstruct(images)
     assert recon.shape == (5, 28, 28, 1)
     assert recon.min() >= 0.0 and recon.max() <= 1.0
@@ -206,6 +213,12 @@ def test_encode_reconstruct_interface():
     normal = tiny(latent_distribution="normal")
     assert normal.latent_space["z"].distribution == "normal"
     assert normal.encoder.layers[-1].name == "latent_logits"
+    normal_images = random_images(3)
+    np.testing.assert_allclose(
+        normal.encode_logits(normal_images),
+        normal.encode(normal_images)["z"],
+        rtol=1e-6,
+    )
 
 
 def test_config_round_trip_and_weights():

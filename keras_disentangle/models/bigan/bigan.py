@@ -271,6 +271,17 @@ class BiGAN(AdversarialModel, GenerativeModel):
         )
         return self._map("encode_features", features, images, batch_size)
 
+    def encode_logits(self, images, batch_size=256):
+        """E's output before the `2 * sigmoid - 1` map (`latent_dim` wide).
+
+        The official `NNC_e` features: the official evaluation measures
+        distances between these logits, not between the squashed codes.
+        """
+        logits = keras.Model(
+            self.encoder.input, self.encoder.get_layer("latent_logits").output
+        )
+        return self._map("encode_logits", logits, images, batch_size)
+
     def reconstruct(self, images, batch_size=256):
         """`G(E(x))` as a numpy array in `[0, 1]`."""
         codes = self.encode(images, batch_size)["z"]
