@@ -313,6 +313,14 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every configuration this many times, one after the other "
+        "in turn (each in a fresh process), so that slow drifts of the "
+        "machine's speed touch all of them alike",
+    )
+    parser.add_argument(
         "--backends",
         default="tensorflow,jax,torch",
         help="comma-separated Keras backends",
@@ -354,6 +362,8 @@ def main(argv=None):
     parser.add_argument("--images-file", help=argparse.SUPPRESS)
     parser.add_argument("--spe", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1; got {args.rounds}")
 
     if args.child:
         return child_main(args)
@@ -378,47 +388,73 @@ def main(argv=None):
         if not args.no_plain:
             configs.append(("plain_torch", 1, "-"))
         configs += [(b, s, j) for b in backends for j in jits for s in spes]
-        for kind, spe, jit in configs:
-            wait_for_quiet(args.max_load)
-            label = (
-                "plain PyTorch loop"
-                if kind == "plain_torch"
-                else f"Keras {kind}, jit_compile={jit}, "
-                f"steps_per_execution={spe}"
-            )
-            print(f"running {label} ...", file=sys.stderr, flush=True)
-            result = run_child(
-                args,
-                images_file,
-                kind,
-                spe=spe,
-                jit=jit if kind != "plain_torch" else "auto",
-                fused_adam=args.fused_adam,
-            )
-            versions.update(result["versions"])
-            rates = [args.steps / t for t in result["times"]]
-            row = {
-                "kind": kind,
-                "label": label,
-                "spe": spe,
-                "jit": jit,
-                "resolved_jit": result.get("jit_compile", "-"),
-                "best": max(rates),
-                "median": statistics.median(rates),
-                "rates": rates,
-                "loads": result["loads"],
-                "warmup_s": result["warmup_s"],
-                "logs": result["logs"],
-                "peak_rss_mib": result["peak_rss_mib"],
-                "device_peak_mib": result.get("device_peak_mib"),
-            }
-            print(
-                f"  {row['median']:.3f} steps/s (median), best "
-                f"{row['best']:.3f}, loads {result['loads']}",
-                file=sys.stderr,
-                flush=True,
-            )
-            rows.append(row)
+        rows = [None] * len(configs)
+        for round_index in range(args.rounds):
+            for i, (kind, spe, jit) in enumerate(configs):
+                wait_for_quiet(args.max_load)
+                label = (
+                    "plain PyTorch loop"
+                    if kind == "plain_torch"
+                    else f"Keras {kind}, jit_compile={jit}, "
+                    f"steps_per_execution={spe}"
+                )
+                round_text = (
+                    f" (round {round_index + 1}/{args.rounds})"
+                    if args.rounds > 1
+                    else ""
+                )
+                print(
+                    f"running {label}{round_text} ...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                result = run_child(
+                    args,
+                    images_file,
+                    kind,
+                    spe=spe,
+                    jit=jit if kind != "plain_torch" else "auto",
+                    fused_adam=args.fused_adam,
+                )
+                versions.update(result["versions"])
+                rates = [args.steps / t for t in result["times"]]
+                print(
+                    f"  {statistics.median(rates):.3f} steps/s (median), best "
+                    f"{max(rates):.3f}, loads {result['loads']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                if rows[i] is None:
+                    rows[i] = {
+                        "kind": kind,
+                        "label": label,
+                        "spe": spe,
+                        "jit": jit,
+                        "resolved_jit": result.get("jit_compile", "-"),
+                        "rates": [],
+                        "round_medians": [],
+                        "loads": [],
+                        "warmup_s": [],
+                        "logs": [],
+                        "peak_rss_mib": 0.0,
+                        "device_peak_mib": None,
+                    }
+                row = rows[i]
+                row["rates"] += rates
+                row["round_medians"].append(statistics.median(rates))
+                row["loads"] += result["loads"]
+                row["warmup_s"].append(result["warmup_s"])
+                row["logs"].append(result["logs"])
+                row["peak_rss_mib"] = max(
+                    row["peak_rss_mib"], result["peak_rss_mib"]
+                )
+                if result.get("device_peak_mib") is not None:
+                    row["device_peak_mib"] = max(
+                        row["device_peak_mib"] or 0.0, result["device_peak_mib"]
+                    )
+        for row in rows:
+            row["median"] = statistics.median(row["rates"])
+            row["best"] = max(row["rates"])
 
     plain = next((r for r in rows if r["kind"] == "plain_torch"), None)
     print()
@@ -431,19 +467,35 @@ def main(argv=None):
     print()
     print(
         "| configuration | resolved jit_compile | steps/s (median) | "
-        "steps/s (best) | median vs plain PyTorch | warm-up fit (s) | "
-        "load avg (1 min) during runs | peak RSS MiB | device peak MiB |"
+        "steps/s (best) | median vs plain PyTorch | per-round ratio "
+        "(median, min-max) | warm-up fit (s) | load avg (1 min) during runs | "
+        "peak RSS MiB | device peak MiB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = f"{row['median'] / plain['median']:.2f}x" if plain else "-"
+        per_round = "-"
+        if plain:
+            row["round_ratios"] = [
+                mine / theirs
+                for mine, theirs in zip(
+                    row["round_medians"], plain["round_medians"]
+                )
+            ]
+            r = row["round_ratios"]
+            per_round = (
+                f"{statistics.median(r):.2f}x ({min(r):.2f}-{max(r):.2f}, "
+                f"{len(r)} rounds)"
+            )
         loads = [x for pair in row["loads"] for x in pair]
         device = row["device_peak_mib"]
         device = "-" if device is None else f"{device:.0f}"
         print(
             f"| {row['label']} | {row['resolved_jit']} | "
             f"{row['median']:.3f} | {row['best']:.3f} | {ratio} | "
-            f"{row['warmup_s']:.1f} | {min(loads):.2f}-{max(loads):.2f} | "
+            f"{per_round} | "
+            f"{statistics.median(row['warmup_s']):.1f} | "
+            f"{min(loads):.2f}-{max(loads):.2f} | "
             f"{row['peak_rss_mib']:.0f} | {device} |"
         )
     print()
