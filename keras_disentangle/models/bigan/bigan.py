@@ -276,6 +276,8 @@ class BiGAN(AdversarialModel, GenerativeModel):
 
         The official `NNC_e` features: the official evaluation measures
         distances between these logits, not between the squashed codes.
+        With `latent_distribution="normal"` E has no such map, and the
+        logits are the codes `encode()` returns.
         """
         logits = keras.Model(
             self.encoder.input, self.encoder.get_layer("latent_logits").output
