@@ -6,8 +6,9 @@ Usage (any backend; JAX is the quickest on CPU):
         --steps 2000 --out ogan_reconstructions.png
 
 The settings are the official `bojone/o-gan` ones (`o_gan_celeba.py`):
-z ~ N(0, I), RMSprop(1e-4, rho=0.99), batch 64, correlation weight 0.5,
-with the DCGAN-style networks scaled to 28x28 (`OGAN`'s docstring). The
+z ~ N(0, I), RMSprop(1e-4, rho=0.99, Keras 2's epsilon placement), batch
+64, correlation weight 0.5, with the DCGAN-style networks and channel rule
+at 28x28 (E: conv112, conv224; `OGAN`'s docstring). The
 official run trains open-ended on CelebA; --steps defaults to 10 epochs of
 MNIST (9,370 steps). `--pad-to-32` trains on the digits padded to 32x32
 instead, where the official rule (halve down to a 4x4 map) gives one more
@@ -56,8 +57,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--base-filters",
         type=int,
-        default=64,
-        help="channels of E's first convolution and G's last hidden one",
+        default=None,
+        help="channels of E's first convolution and G's last hidden one "
+        "(default: the official rule, 112 at 28 px and 64 at 32 px)",
     )
     parser.add_argument(
         "--self-modulated",

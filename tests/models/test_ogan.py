@@ -10,6 +10,7 @@ from keras_disentangle.engine import value_and_input_gradient
 from keras_disentangle.models.ogan import o_gan_loss
 from keras_disentangle.models.ogan import pearson_correlation
 from keras_disentangle.models.ogan.ogan_networks import num_downsamplings
+from keras_disentangle.models.ogan.ogan_networks import official_base_filters
 from tests.models.image_model_utils import assert_fit_rejects_bad_images
 from tests.models.image_model_utils import assert_moved
 from tests.models.image_model_utils import assert_round_trip
@@ -25,7 +26,7 @@ tiny = functools.partial(kd.OGAN, base_filters=4, latent_dim=8)
 def test_paper_defaults_and_network_structure():
     defaults = constructor_defaults(kd.OGAN)
     assert defaults["latent_dim"] == 64
-    assert defaults["base_filters"] == 64
+    assert defaults["base_filters"] is None  # the official rule
     assert defaults["correlation_weight"] == 0.5
     assert defaults["leaky_relu_slope"] == 0.2
     model = tiny()
@@ -50,6 +51,29 @@ def test_paper_defaults_and_network_structure():
     assert isinstance(optimizer, keras.optimizers.RMSprop)
     assert np.isclose(float(to_numpy(optimizer.learning_rate)), 1e-4)
     assert optimizer.rho == 0.99
+    # Keras 2's RMSprop (the official code's) divides by sqrt(v) + 1e-7;
+    # Keras 3's by sqrt(v + epsilon): epsilon 1e-14 gives the same step.
+    assert optimizer.epsilon == 1e-14
+    v = np.array([0.0, 1e-16, 1e-14, 1e-12, 1e-8, 1e-4, 1.0])
+    keras2 = np.sqrt(v) + 1e-7
+    keras3 = np.sqrt(v + optimizer.epsilon)
+    assert np.all(np.abs(keras3 - keras2) < 1e-7)
+    assert np.allclose(keras3[-3:], keras2[-3:], rtol=1e-3)
+    # The official width rule: 8 * size channels in E's last convolution.
+    assert official_base_filters((28, 28, 1)) == 112
+    assert official_base_filters((32, 32, 1)) == 64
+    assert official_base_filters((64, 64, 3)) == 64
+    assert official_base_filters((128, 128, 3)) == 64
+    default = kd.OGAN(latent_dim=8)
+    assert default.base_filters == 112
+    assert [
+        layer.filters
+        for layer in default.encoder.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ] == [112, 224]
+    assert default.generator.get_layer("dense").units == 7 * 7 * 224
+    assert default.get_config()["base_filters"] == 112
+    assert kd.OGAN(image_shape=(32, 32, 1), latent_dim=8).base_filters == 64
     # 32, 64 and 128 px halve down to 4x4, 28 px to 7x7.
     assert num_downsamplings((28, 28, 1)) == (2, 7)
     assert num_downsamplings((32, 32, 3)) == (3, 4)
@@ -253,3 +277,5 @@ def test_bad_inputs_raise_clear_errors():
         kd.OGAN(image_shape=(6, 6, 1))
     with pytest.raises(ValueError, match="latent_dim"):
         kd.OGAN(latent_dim=1)
+    with pytest.raises(ValueError, match="base_filters.*positive"):
+        kd.OGAN(base_filters=0)

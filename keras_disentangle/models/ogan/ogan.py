@@ -105,12 +105,17 @@ class OGAN(AdversarialModel, GenerativeModel):
     three separate batches, as the official code does (each with its own
     batch-normalization statistics).
 
-    Networks (`ogan_networks`): DCGAN-style, 5x5 stride-2 convolutions;
-    for 28x28 MNIST (the default) E is conv64-lReLU, conv128-BN-lReLU,
-    FC(latent) and G is FC(7x7x128)-BN-ReLU, deconv64-BN-ReLU,
-    deconv1-tanh (the official CelebA networks, scaled down from 128 px).
-    `z ~ N(0, I)` with 64 dimensions. Optimizer: RMSprop(1e-4, rho=0.99),
-    batch 64, as in the official code.
+    Networks (`ogan_networks`): DCGAN-style, 5x5 stride-2 convolutions
+    with the official code's channel rule (`8 * size` channels in E's last
+    convolution, halved towards the first); for 28x28 MNIST (the default)
+    E is conv112-lReLU, conv224-BN-lReLU, FC(latent) and G is
+    FC(7x7x224)-BN-ReLU, deconv112-BN-ReLU, deconv1-tanh; for 32, 64 and
+    128 px the channels run from 64 up. `z ~ N(0, I)` with 64 dimensions.
+    Optimizer: RMSprop(1e-4, rho=0.99), batch 64, as in the official code.
+    The official code runs on Keras 2, whose RMSprop divides by
+    `sqrt(v) + 1e-7`; Keras 3's divides by `sqrt(v + epsilon)`, so the
+    default optimizer takes `epsilon=1e-14`: the two denominators then
+    differ by less than 1e-7 for every `v`.
 
     Deviations from the official code: the dense and convolution layers
     feeding a batch normalization have no bias (the normalization's offset
@@ -124,7 +129,9 @@ class OGAN(AdversarialModel, GenerativeModel):
             28 px halves to 7x7, 32, 64 and 128 px to 4x4.
         latent_dim: width of z and of E's code.
         base_filters: channels of E's first convolution (doubling after
-            each) and of G's last hidden deconvolution.
+            each) and of G's last hidden deconvolution; `None` (default)
+            takes the official rule's width (112 for 28 px, 64 for 32, 64
+            and 128 px; `ogan_networks.official_base_filters`).
         correlation_weight: the weight of the correlation term (official
             0.5).
         leaky_relu_slope: slope of E's leaky ReLUs (official 0.2).
@@ -149,7 +156,7 @@ class OGAN(AdversarialModel, GenerativeModel):
         self,
         image_shape=(28, 28, 1),
         latent_dim=64,
-        base_filters=64,
+        base_filters=None,
         correlation_weight=0.5,
         leaky_relu_slope=0.2,
         self_modulated=False,
@@ -166,6 +173,13 @@ class OGAN(AdversarialModel, GenerativeModel):
                 f"taken across code dimensions). Received: {latent_dim!r}"
             )
         self.latent_dim = int(latent_dim)
+        if base_filters is None:
+            base_filters = networks.official_base_filters(self.image_shape)
+        if int(base_filters) != base_filters or base_filters < 1:
+            raise ValueError(
+                "base_filters must be a positive integer, or None for the "
+                f"official width. Received: {base_filters!r}"
+            )
         self.base_filters = int(base_filters)
         self.correlation_weight = float(correlation_weight)
         self.leaky_relu_slope = float(leaky_relu_slope)
@@ -200,7 +214,13 @@ class OGAN(AdversarialModel, GenerativeModel):
     # Training -----------------------------------------------------------------
 
     def default_optimizers(self):
-        return {"encoder_generator": keras.optimizers.RMSprop(1e-4, rho=0.99)}
+        # epsilon=1e-14 inside the square root matches Keras 2's 1e-7
+        # outside it (see the class docstring).
+        return {
+            "encoder_generator": keras.optimizers.RMSprop(
+                1e-4, rho=0.99, epsilon=1e-14
+            )
+        }
 
     def build_players(self):
         return [

@@ -2,16 +2,18 @@
 
 The encoder (O-GAN's discriminator) halves the image with 5x5, stride-2
 convolutions until it reaches 7x7 (28 px) or 4x4 (32, 64, 128 px), with
-`base_filters * 2^i` channels, batch normalization on all but the first
+`base_filters * 2^i` channels (officially up to `8 * size` in the last
+convolution, see `official_base_filters`), batch normalization on all but
+the first
 and leaky ReLU 0.2, then a linear layer to the latent size. The generator
 mirrors it: a dense layer to the smallest feature map, 5x5 stride-2
 transposed convolutions with batch normalization and ReLU, and a tanh
 output. Weights start from `N(0, 0.02)`.
 
-For 28x28 MNIST (the default) this gives E: conv64 -> conv128-BN ->
-FC(z) and G: FC(7*7*128)-BN -> deconv64-BN -> deconv1-tanh. The networks
-work on `[-1, 1]` images like the official ones; E rescales its `[0, 1]`
-input and G rescales its output to `[0, 1]`.
+For 28x28 MNIST (the default) the official rule gives E: conv112 ->
+conv224-BN -> FC(z) and G: FC(7*7*224)-BN -> deconv112-BN -> deconv1-tanh.
+The networks work on `[-1, 1]` images like the official ones; E rescales
+its `[0, 1]` input and G rescales its output to `[0, 1]`.
 """
 
 import keras
@@ -40,6 +42,17 @@ def num_downsamplings(image_shape):
             f"{tuple(image_shape)}."
         )
     return count, size
+
+
+def official_base_filters(image_shape):
+    """The official channel rule's first width for a square image.
+
+    `o_gan_celeba.py` gives E's last convolution `8 * size` channels and
+    halves them towards the first: 64 for 32, 64 and 128 px (64 ... 8 *
+    size), 112 for 28 px (112, 224).
+    """
+    count, _ = num_downsamplings(image_shape)
+    return 8 * image_shape[0] // 2 ** (count - 1)
 
 
 def ogan_encoder(
