@@ -4,11 +4,10 @@ The encoder (O-GAN's discriminator) halves the image with 5x5, stride-2
 convolutions until it reaches 7x7 (28 px) or 4x4 (32, 64, 128 px), with
 `base_filters * 2^i` channels (officially up to `8 * size` in the last
 convolution, see `official_base_filters`), batch normalization on all but
-the first
-and leaky ReLU 0.2, then a linear layer to the latent size. The generator
-mirrors it: a dense layer to the smallest feature map, 5x5 stride-2
-transposed convolutions with batch normalization and ReLU, and a tanh
-output. Weights start from `N(0, 0.02)`.
+the first and leaky ReLU 0.2, then a linear layer to the latent size. The
+generator mirrors it: a dense layer to the smallest feature map, 5x5
+stride-2 transposed convolutions with batch normalization and ReLU, and a
+tanh output. Weights start from `N(0, 0.02)`.
 
 For 28x28 MNIST (the default) the official rule gives E: conv112 ->
 conv224-BN -> FC(z) and G: FC(7*7*224)-BN -> deconv112-BN -> deconv1-tanh.
