@@ -52,6 +52,7 @@ def test_train_ogan_mnist(small_mnist_dir, tmp_path):
         [
             "--data-dir", small_mnist_dir, "--steps", "3", "--out", str(out),
             "--weights", str(weights), "--latent-dim", "16",
+            "--eval-samples", "256",
             "--preset", str(tmp_path / "preset"),
         ],
     )  # fmt: skip
@@ -78,6 +79,7 @@ def test_train_ogan_mnist_padded_to_32(small_mnist_dir, tmp_path):
         [
             "--data-dir", small_mnist_dir, "--steps", "2", "--pad-to-32",
             "--latent-dim", "8", "--out", str(tmp_path / "r.png"),
+            "--eval-samples", "256",
             "--preset", str(tmp_path / "preset"),
         ],
     )  # fmt: skip
