@@ -302,6 +302,45 @@ def describe_machine(versions):
     return ", ".join(parts)
 
 
+def run_round(args, images_file, row, round_index, versions):
+    """Runs `row`'s configuration once in a fresh process; adds its figures."""
+    wait_for_quiet(args.max_load)
+    round_text = (
+        f" (round {round_index + 1}/{args.rounds})" if args.rounds > 1 else ""
+    )
+    print(
+        f"running {row['label']}{round_text} ...", file=sys.stderr, flush=True
+    )
+    plain = row["kind"] == "plain_torch"
+    result = run_child(
+        args,
+        images_file,
+        row["kind"],
+        spe=row["spe"],
+        jit="auto" if plain else row["jit"],
+        fused_adam=args.fused_adam,
+    )
+    versions.update(result["versions"])
+    rates = [args.steps / t for t in result["times"]]
+    print(
+        f"  {statistics.median(rates):.3f} steps/s (median), best "
+        f"{max(rates):.3f}, loads {result['loads']}",
+        file=sys.stderr,
+        flush=True,
+    )
+    row["resolved_jit"] = result.get("jit_compile", "-")
+    row["rates"] += rates
+    row["round_medians"].append(statistics.median(rates))
+    row["loads"] += result["loads"]
+    row["warmup_s"].append(result["warmup_s"])
+    row["logs"].append(result["logs"])
+    row["peak_rss_mib"] = max(row["peak_rss_mib"], result["peak_rss_mib"])
+    if result.get("device_peak_mib") is not None:
+        row["device_peak_mib"] = max(
+            row["device_peak_mib"] or 0.0, result["device_peak_mib"]
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n")[0],
@@ -379,7 +418,6 @@ def main(argv=None):
             parser.error(f"--steps must be a multiple of every spe ({spe})")
 
     images, source = benchmark_images(args)
-    rows = []
     versions = {}
     with tempfile.TemporaryDirectory() as tmp:
         images_file = os.path.join(tmp, "images.npy")
@@ -388,75 +426,42 @@ def main(argv=None):
         if not args.no_plain:
             configs.append(("plain_torch", 1, "-"))
         configs += [(b, s, j) for b in backends for j in jits for s in spes]
-        rows = [None] * len(configs)
+        rows = [
+            {
+                "kind": kind,
+                "label": "plain PyTorch loop"
+                if kind == "plain_torch"
+                else f"Keras {kind}, jit_compile={jit}, "
+                f"steps_per_execution={spe}",
+                "spe": spe,
+                "jit": jit,
+                "resolved_jit": "-",
+                "rates": [],
+                "round_medians": [],
+                "loads": [],
+                "warmup_s": [],
+                "logs": [],
+                "peak_rss_mib": 0.0,
+                "device_peak_mib": None,
+            }
+            for kind, spe, jit in configs
+        ]
         for round_index in range(args.rounds):
-            for i, (kind, spe, jit) in enumerate(configs):
-                wait_for_quiet(args.max_load)
-                label = (
-                    "plain PyTorch loop"
-                    if kind == "plain_torch"
-                    else f"Keras {kind}, jit_compile={jit}, "
-                    f"steps_per_execution={spe}"
-                )
-                round_text = (
-                    f" (round {round_index + 1}/{args.rounds})"
-                    if args.rounds > 1
-                    else ""
-                )
-                print(
-                    f"running {label}{round_text} ...",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                result = run_child(
-                    args,
-                    images_file,
-                    kind,
-                    spe=spe,
-                    jit=jit if kind != "plain_torch" else "auto",
-                    fused_adam=args.fused_adam,
-                )
-                versions.update(result["versions"])
-                rates = [args.steps / t for t in result["times"]]
-                print(
-                    f"  {statistics.median(rates):.3f} steps/s (median), best "
-                    f"{max(rates):.3f}, loads {result['loads']}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                if rows[i] is None:
-                    rows[i] = {
-                        "kind": kind,
-                        "label": label,
-                        "spe": spe,
-                        "jit": jit,
-                        "resolved_jit": result.get("jit_compile", "-"),
-                        "rates": [],
-                        "round_medians": [],
-                        "loads": [],
-                        "warmup_s": [],
-                        "logs": [],
-                        "peak_rss_mib": 0.0,
-                        "device_peak_mib": None,
-                    }
-                row = rows[i]
-                row["rates"] += rates
-                row["round_medians"].append(statistics.median(rates))
-                row["loads"] += result["loads"]
-                row["warmup_s"].append(result["warmup_s"])
-                row["logs"].append(result["logs"])
-                row["peak_rss_mib"] = max(
-                    row["peak_rss_mib"], result["peak_rss_mib"]
-                )
-                if result.get("device_peak_mib") is not None:
-                    row["device_peak_mib"] = max(
-                        row["device_peak_mib"] or 0.0, result["device_peak_mib"]
-                    )
-        for row in rows:
-            row["median"] = statistics.median(row["rates"])
-            row["best"] = max(row["rates"])
+            for row in rows:
+                run_round(args, images_file, row, round_index, versions)
+    for row in rows:
+        row["median"] = statistics.median(row["rates"])
+        row["best"] = max(row["rates"])
 
     plain = next((r for r in rows if r["kind"] == "plain_torch"), None)
+    if plain:
+        for row in rows:
+            row["round_ratios"] = [
+                mine / theirs
+                for mine, theirs in zip(
+                    row["round_medians"], plain["round_medians"]
+                )
+            ]
     print()
     print(
         f"InfoGAN (MNIST 28x28 networks) training speed, batch "
@@ -476,12 +481,6 @@ def main(argv=None):
         ratio = f"{row['median'] / plain['median']:.2f}x" if plain else "-"
         per_round = "-"
         if plain:
-            row["round_ratios"] = [
-                mine / theirs
-                for mine, theirs in zip(
-                    row["round_medians"], plain["round_medians"]
-                )
-            ]
             r = row["round_ratios"]
             per_round = (
                 f"{statistics.median(r):.2f}x ({min(r):.2f}-{max(r):.2f}, "
