@@ -208,20 +208,20 @@ def main(argv=None):
     reference = rng.permutation(len(train_images))[: args.reference_size]
     train, test = (train_images, train_labels), (test_images, test_labels)
     callbacks = []
-    if args.eval_every > 0:
-        callbacks.append(
-            NearestNeighbourCurve(
-                args.eval_every,
-                reference,
-                train,
-                test,
-                (args.bn_batches, args.batch_size, args.seed),
-            )
-        )
     if args.evaluate:
         model.load_weights(args.evaluate)
         history, steps, seconds = None, 0, 0.0
     else:
+        if args.eval_every > 0:
+            callbacks.append(
+                NearestNeighbourCurve(
+                    args.eval_every,
+                    reference,
+                    train,
+                    test,
+                    (args.bn_batches, args.batch_size, args.seed),
+                )
+            )
         history, steps, seconds = fit_steps(
             model,
             train_images,
