@@ -13,10 +13,12 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
     `Conv2DTranspose`. For the upsampling block of DCGAN-style generators
     (kernel 4, stride 2, `"same"` padding, channels last) the backend may
     compute the same result another way: on JAX it is one matrix product
-    of every input pixel with the whole kernel followed by an overlap-add,
-    because XLA's CPU transposed convolution is several times slower than
-    its matrix product. Other cases, and the other backends, call
-    `keras.ops.conv_transpose` as Keras does.
+    of every 2x2 input neighbourhood with a weight that gives the four
+    output phases at once (few filters: of every input pixel with the whole
+    kernel, then an overlap-add), because XLA's CPU transposed convolution
+    is several times slower than a matrix product (see
+    `keras_disentangle/backend/transposed_convolution.py`). Other cases,
+    and the other backends, call `keras.ops.conv_transpose` as Keras does.
 
     Example:
 

@@ -5,15 +5,24 @@ from keras import ops
 
 from keras_disentangle import value_and_input_gradient
 from keras_disentangle.backend.transposed_convolution import (
+    PHASE_FORM_MIN_FILTERS,
+)
+from keras_disentangle.backend.transposed_convolution import (
     conv_transpose_4x4_stride2,
 )
 from keras_disentangle.layers import Conv2DTranspose
 
 
 @pytest.mark.parametrize(
-    "shape, filters", [((2, 7, 7, 5), 3), ((1, 4, 6, 2), 1)]
+    "shape, filters",
+    [
+        ((2, 7, 7, 5), 3),  # the tap form
+        ((1, 4, 6, 2), 1),
+        ((2, 5, 6, 3), PHASE_FORM_MIN_FILTERS),  # the output-phase form
+        ((1, 3, 3, 9), 12),
+    ],
 )
-def test_matrix_product_form_equals_conv_transpose(shape, filters):
+def test_matrix_product_forms_equal_conv_transpose(shape, filters):
     rng = np.random.default_rng(0)
     x = rng.normal(size=shape).astype("float32")
     kernel = rng.normal(size=(4, 4, filters, shape[-1])).astype("float32")
@@ -29,6 +38,20 @@ def test_matrix_product_form_equals_conv_transpose(shape, filters):
     _, ref = value_and_input_gradient(
         lambda t: ops.square(ops.conv_transpose(t, kernel, 2, padding="same")),
         x,
+    )
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(grad),
+        ops.convert_to_numpy(ref),
+        rtol=1e-4,
+        atol=1e-4,
+    )
+    # Same kernel gradient (the generator's update).
+    _, grad = value_and_input_gradient(
+        lambda k: ops.square(conv_transpose_4x4_stride2(x, k)), kernel
+    )
+    _, ref = value_and_input_gradient(
+        lambda k: ops.square(ops.conv_transpose(x, k, 2, padding="same")),
+        kernel,
     )
     np.testing.assert_allclose(
         ops.convert_to_numpy(grad),
