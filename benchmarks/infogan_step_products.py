@@ -187,15 +187,22 @@ def _keras_layer(kind, shape, units):
 def _jax_kernels(kind, shape, units):
     import jax
 
-    apply, x, kernel, bias, gy = _keras_layer(kind, shape, units)
-    x, kernel, bias, gy = (jax.numpy.asarray(a) for a in (x, kernel, bias, gy))
-    forward = jax.jit(apply)
-    input_grad = jax.jit(
-        lambda x, k, b, g: jax.vjp(lambda x: apply(x, k, b), x)[1](g)[0]
-    )
-    kernel_grad = jax.jit(
-        lambda x, k, b, g: jax.vjp(lambda k: apply(x, k, b), k)[1](g)[0]
-    )
+    apply, *arrays = _keras_layer(kind, shape, units)
+    x, kernel, bias, gy = (jax.numpy.asarray(a) for a in arrays)
+
+    def gradient(index):
+        # The vector-Jacobian product with respect to argument `index` only.
+        def grad(x, k, b, g):
+            args = [x, k, b]
+
+            def of_one(value):
+                return apply(*args[:index], value, *args[index + 1 :])
+
+            return jax.vjp(of_one, args[index])[1](g)[0]
+
+        return jax.jit(grad)
+
+    forward, input_grad, kernel_grad = jax.jit(apply), gradient(0), gradient(1)
     return {
         "forward": lambda: forward(x, kernel, bias).block_until_ready(),
         "input_grad": lambda: input_grad(
@@ -210,27 +217,23 @@ def _jax_kernels(kind, shape, units):
 def _tensorflow_kernels(kind, shape, units):
     import tensorflow as tf
 
-    apply, x, kernel, bias, gy = _keras_layer(kind, shape, units)
-    x, kernel, bias, gy = (tf.constant(a) for a in (x, kernel, bias, gy))
+    apply, *arrays = _keras_layer(kind, shape, units)
+    x, kernel, bias, gy = (tf.constant(a) for a in arrays)
 
-    @tf.function(jit_compile=True)
-    def forward(x, k, b):
-        return apply(x, k, b)
+    def gradient(index):
+        # The vector-Jacobian product with respect to argument `index` only.
+        @tf.function(jit_compile=True)
+        def grad(x, k, b, g):
+            args = [x, k, b]
+            with tf.GradientTape() as tape:
+                tape.watch(args[index])
+                y = apply(*args)
+            return tape.gradient(y, args[index], output_gradients=g)
 
-    @tf.function(jit_compile=True)
-    def input_grad(x, k, b, g):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = apply(x, k, b)
-        return tape.gradient(y, x, output_gradients=g)
+        return grad
 
-    @tf.function(jit_compile=True)
-    def kernel_grad(x, k, b, g):
-        with tf.GradientTape() as tape:
-            tape.watch(k)
-            y = apply(x, k, b)
-        return tape.gradient(y, k, output_gradients=g)
-
+    forward = tf.function(apply, jit_compile=True)
+    input_grad, kernel_grad = gradient(0), gradient(1)
     return {
         "forward": lambda: forward(x, kernel, bias).numpy(),
         "input_grad": lambda: input_grad(x, kernel, bias, gy).numpy(),
