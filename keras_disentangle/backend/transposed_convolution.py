@@ -62,18 +62,9 @@ def _by_output_phases(x, kernel):
         ops.reshape(neighbourhoods, (-1, 4 * channels)), weights
     )
     phases = ops.reshape(phases, (batch, height + 1, width + 1, 2, 2, filters))
-    rows = [
-        ops.stack(
-            [
-                phases[:, ry : ry + height, rx : rx + width, ry, rx]
-                for rx in (0, 1)
-            ],
-            axis=3,
-        )
-        for ry in (0, 1)
-    ]
-    outputs = ops.stack(rows, axis=2)
-    return ops.reshape(outputs, (batch, 2 * height, 2 * width, filters))
+    return _interleave(
+        lambda ry, rx: phases[:, ry : ry + height, rx : rx + width, ry, rx]
+    )
 
 
 def _by_taps(x, kernel):
@@ -86,16 +77,24 @@ def _by_taps(x, kernel):
     taps = ops.matmul(ops.reshape(x, (-1, channels)), weights)
     taps = ops.reshape(taps, (batch, height, width, 4, 4, filters))
     taps = ops.pad(taps, [[0, 0], [1, 1], [1, 1], [0, 0], [0, 0], [0, 0]])
-    rows = []
-    for row_parity in (0, 1):
-        columns = []
-        for column_parity in (0, 1):
-            total = None
-            for dy, ky in _TAPS[row_parity]:
-                for dx, kx in _TAPS[column_parity]:
-                    part = taps[:, dy : dy + height, dx : dx + width, ky, kx]
-                    total = part if total is None else total + part
-            columns.append(total)
-        rows.append(ops.stack(columns, axis=3))
-    outputs = ops.stack(rows, axis=2)
-    return ops.reshape(outputs, (batch, 2 * height, 2 * width, filters))
+
+    def phase(row_parity, column_parity):
+        total = None
+        for dy, ky in _TAPS[row_parity]:
+            for dx, kx in _TAPS[column_parity]:
+                part = taps[:, dy : dy + height, dx : dx + width, ky, kx]
+                total = part if total is None else total + part
+        return total
+
+    return _interleave(phase)
+
+
+def _interleave(phase):
+    """The `(b, 2h, 2w, c)` image whose pixel `(2i + ry, 2j + rx)` is
+    `phase(ry, rx)[:, i, j]`, from the four `(b, h, w, c)` phases."""
+    rows = [
+        ops.stack([phase(ry, rx) for rx in (0, 1)], axis=3) for ry in (0, 1)
+    ]
+    outputs = ops.stack(rows, axis=2)  # (b, h, 2, w, 2, c)
+    _, height, _, width, _, channels = outputs.shape
+    return ops.reshape(outputs, (-1, 2 * height, 2 * width, channels))

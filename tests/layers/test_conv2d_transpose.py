@@ -31,34 +31,29 @@ def test_matrix_product_forms_equal_conv_transpose(shape, filters):
     np.testing.assert_allclose(
         ops.convert_to_numpy(got), ops.convert_to_numpy(expected), atol=1e-5
     )
-    # Same input gradient (the backward pass of the generator).
-    _, grad = value_and_input_gradient(
-        lambda t: ops.square(conv_transpose_4x4_stride2(t, kernel)), x
-    )
-    _, ref = value_and_input_gradient(
-        lambda t: ops.square(ops.conv_transpose(t, kernel, 2, padding="same")),
-        x,
-    )
-    np.testing.assert_allclose(
-        ops.convert_to_numpy(grad),
-        ops.convert_to_numpy(ref),
-        rtol=1e-4,
-        atol=1e-4,
-    )
-    # Same kernel gradient (the generator's update).
-    _, grad = value_and_input_gradient(
-        lambda k: ops.square(conv_transpose_4x4_stride2(x, k)), kernel
-    )
-    _, ref = value_and_input_gradient(
-        lambda k: ops.square(ops.conv_transpose(x, k, 2, padding="same")),
-        kernel,
-    )
-    np.testing.assert_allclose(
-        ops.convert_to_numpy(grad),
-        ops.convert_to_numpy(ref),
-        rtol=1e-4,
-        atol=1e-4,
-    )
+
+    # Same input gradient (the backward pass of the generator) and kernel
+    # gradient (the generator's update).
+    def with_x(conv):
+        return lambda t: ops.square(conv(t, kernel))
+
+    def with_kernel(conv):
+        return lambda k: ops.square(conv(x, k))
+
+    def keras_conv(t, k):
+        return ops.conv_transpose(t, k, 2, padding="same")
+
+    for wrt, value in ((with_x, x), (with_kernel, kernel)):
+        _, grad = value_and_input_gradient(
+            wrt(conv_transpose_4x4_stride2), value
+        )
+        _, ref = value_and_input_gradient(wrt(keras_conv), value)
+        np.testing.assert_allclose(
+            ops.convert_to_numpy(grad),
+            ops.convert_to_numpy(ref),
+            rtol=1e-4,
+            atol=1e-4,
+        )
 
 
 def test_layer_matches_keras_layer_with_the_same_weights():
