@@ -112,24 +112,54 @@ def parse_args(argv=None):
     return args
 
 
+def finished_run(run_dir, command):
+    """The metadata of a run of `command` finished in `run_dir`.
+
+    Returns `None` where `run_dir` holds no finished run (the training
+    script writes the validation accuracy into `metadata.json` last).
+    Raises `ValueError` where it holds one trained with other options,
+    rather than overwrite it.
+    """
+    path = os.path.join(run_dir, "metadata.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        metadata = json.load(f)
+    if "validation_digit_accuracy_hungarian" not in metadata.get("metrics", {}):
+        return None
+    if metadata.get("training_command") != command:
+        raise ValueError(
+            f"{run_dir} holds a finished run of other options "
+            f"({metadata.get('training_command')!r}; this selection runs "
+            f"{command!r}). Pass another --work-dir, or delete that folder "
+            "to train the seed again."
+        )
+    return metadata
+
+
 def main(argv=None):
     args = parse_args(argv)
     script = _training_script()
     runs, metadata_of = [], {}
     for seed in args.seeds:
         run_dir = os.path.join(args.work_dir, f"seed_{seed}")
-        print(f"=== seed {seed} -> {run_dir}", flush=True)
-        keras.backend.clear_session()
-        script.main(
-            [
-                *args.training_args,
-                "--seed", str(seed),
-                "--validation-images", str(args.validation_images),
-                "--out", run_dir,
-            ]
-        )  # fmt: skip
-        with open(os.path.join(run_dir, "metadata.json")) as f:
-            metadata_of[seed] = json.load(f)
+        training_argv = [
+            *args.training_args,
+            "--seed", str(seed),
+            "--validation-images", str(args.validation_images),
+            "--out", run_dir,
+        ]  # fmt: skip
+        metadata_of[seed] = finished_run(
+            run_dir, script.training_command(training_argv)
+        )
+        if metadata_of[seed] is not None:
+            print(f"=== seed {seed}: reusing the finished run in {run_dir}")
+        else:
+            print(f"=== seed {seed} -> {run_dir}", flush=True)
+            keras.backend.clear_session()
+            script.main(training_argv)
+            with open(os.path.join(run_dir, "metadata.json")) as f:
+                metadata_of[seed] = json.load(f)
         metrics = metadata_of[seed]["metrics"]
         runs.append(
             {

@@ -290,14 +290,16 @@ def traversal_figure(model, mapping, seed=0):
     return np.repeat(np.repeat(figure, 2, axis=0), 2, axis=1)
 
 
+def training_command(argv):
+    """The command line that `metadata.json` records for a run of `argv`."""
+    return "KERAS_BACKEND={} python presets/train_infogan_mnist.py {}".format(
+        keras.backend.backend(), shlex.join(argv)
+    ).strip()
+
+
 def main(argv=None):
     args = parse_args(argv)
-    command = (
-        "KERAS_BACKEND={} python presets/train_infogan_mnist.py {}".format(
-            keras.backend.backend(),
-            shlex.join(argv if argv is not None else sys.argv[1:]),
-        ).strip()
-    )
+    command = training_command(argv if argv is not None else sys.argv[1:])
     keras.utils.set_random_seed(args.seed)
     train_images, train_labels = load_mnist("train", data_dir=args.data_dir)
     test_images, test_labels = load_mnist("test", data_dir=args.data_dir)

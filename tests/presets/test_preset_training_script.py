@@ -176,19 +176,23 @@ def test_rejects_holding_out_every_training_image(small_mnist_dir, tmp_path):
 SELECT = SCRIPT.parent / "select_infogan_mnist.py"
 
 
-def test_seed_selection_keeps_the_best_run_on_validation(
+def test_seed_selection_keeps_the_best_run_and_reuses_finished_runs(
     small_mnist_dir, tmp_path
 ):
     out = tmp_path / "best"
-    run_script(
-        SELECT,
-        [
-            "--seeds", "0-1", "--validation-images", "128", "--out", str(out),
-            "--", "--data-dir", small_mnist_dir, "--steps", "3",
-            "--eval-every", "0",
-        ],
-    )  # fmt: skip
-    selection = read_metadata(out)["seed_selection"]
+
+    def select(*extra):
+        run_script(
+            SELECT,
+            [
+                "--seeds", "0-1", "--validation-images", "128",
+                "--out", str(out), "--", "--data-dir", small_mnist_dir,
+                "--steps", "3", "--eval-every", "0", *extra,
+            ],
+        )  # fmt: skip
+        return read_metadata(out)["seed_selection"]
+
+    selection = select()
     runs = selection["runs"]
     assert [run["seed"] for run in runs] == [0, 1]
     best = max(runs, key=lambda run: run["validation_accuracy"])
@@ -208,6 +212,28 @@ def test_seed_selection_keeps_the_best_run_on_validation(
     assert read_metadata(out)["metrics"] == chosen["metrics"]
     assert (out / "traversal.png").is_file()
     assert "--seeds 0-1" in selection["command"]
+
+    # Called again, it reuses the finished runs; seed 1's run is made to
+    # look stopped before its last figures, so it is trained again.
+    weights = {
+        seed: tmp_path / "best.seeds" / f"seed_{seed}" / "model.weights.h5"
+        for seed in (0, 1)
+    }
+    mtimes = {seed: path.stat().st_mtime_ns for seed, path in weights.items()}
+    seed_1 = weights[1].parent / "metadata.json"
+    metadata = json.loads(seed_1.read_text())
+    del metadata["metrics"]["validation_digit_accuracy_hungarian"]
+    seed_1.write_text(json.dumps(metadata))
+    again = select()
+    assert weights[0].stat().st_mtime_ns == mtimes[0]
+    assert weights[1].stat().st_mtime_ns != mtimes[1]
+    assert again["runs"][0] == runs[0]
+    rerun = read_metadata(weights[1].parent)["metrics"]
+    assert "validation_digit_accuracy_hungarian" in rerun
+    # A finished run of other options is never overwritten.
+    with pytest.raises(ValueError, match="other options.*--work-dir"):
+        select("--batch-size", "32")
+    assert weights[0].stat().st_mtime_ns == mtimes[0]
 
 
 def test_seed_selection_rejects_options_it_sets(capsys):
