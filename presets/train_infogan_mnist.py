@@ -107,6 +107,13 @@ def parse_args(argv=None):
         "keeps the slope it was trained with",
     )
     parser.add_argument(
+        "--batch-norm-epsilon",
+        type=float,
+        default=None,
+        help="epsilon of every BatchNorm layer (default: the official "
+        "code's 1e-5; Keras's default is 1e-3). Not with --init-preset",
+    )
+    parser.add_argument(
         "--validation-images",
         type=int,
         default=0,
@@ -147,12 +154,16 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.validation_images < 0:
         parser.error("--validation-images must be >= 0.")
-    if args.init_preset and args.leaky_relu_slope is not None:
-        parser.error(
-            "--leaky-relu-slope sets up a new model; a preset given with "
-            "--init-preset keeps the slope it was trained with. Drop one of "
-            "the two."
-        )
+    for option, value in (
+        ("--leaky-relu-slope", args.leaky_relu_slope),
+        ("--batch-norm-epsilon", args.batch_norm_epsilon),
+    ):
+        if args.init_preset and value is not None:
+            parser.error(
+                f"{option} sets up a new model; a preset given with "
+                "--init-preset keeps the networks it was trained with. Drop "
+                "one of the two."
+            )
     args.info_weights = {}
     for item in args.info_weight:
         name, _, value = item.partition("=")
@@ -341,9 +352,10 @@ def main(argv=None):
             flush=True,
         )
     else:
-        model = keras_disentangle.InfoGAN(
-            leaky_relu_slope=args.leaky_relu_slope, seed=args.seed
-        )
+        options = {"leaky_relu_slope": args.leaky_relu_slope}
+        if args.batch_norm_epsilon is not None:
+            options["batch_norm_epsilon"] = args.batch_norm_epsilon
+        model = keras_disentangle.InfoGAN(**options, seed=args.seed)
     overrides = {}
     if args.info_weights:
         overrides["info_weights"] = {**model.info_weights, **args.info_weights}

@@ -39,12 +39,13 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
         [
             "--data-dir", small_mnist_dir, "--steps", "2", "--seed", "0",
             "--eval-every", "2", "--out", str(first),
-            "--leaky-relu-slope", "0.01",
+            "--leaky-relu-slope", "0.01", "--batch-norm-epsilon", "1e-3",
         ],
     )  # fmt: skip
     metadata = read_metadata(first)
     first_config = json.loads((first / "config.json").read_text())["config"]
     assert first_config["leaky_relu_slope"] == 0.01
+    assert first_config["batch_norm_epsilon"] == 1e-3
     assert metadata["training_steps"] == 2
     assert "training_stages" not in metadata
     curve = metadata["metrics"]["test_digit_accuracy_during_training"]
@@ -100,8 +101,9 @@ def test_trains_a_preset_then_continues_it(small_mnist_dir, tmp_path):
     assert config["contrastive_weight"] == 0.0
     # --info-weight: the preset keeps the weights it was trained with.
     assert config["info_weights"] == {"c2": 3.0}
-    # ... and the slope of the preset it continued.
+    # ... and the slope and epsilon of the preset it continued.
     assert config["leaky_relu_slope"] == 0.01
+    assert config["batch_norm_epsilon"] == 1e-3
 
     # The second stage trained the first stage's weights: three Adam steps
     # (learning rates 2e-4 and 1e-3) move them by far less than the spread
@@ -128,19 +130,20 @@ def test_rejects_a_malformed_info_weight(tmp_path):
     }
 
 
-def test_rejects_a_slope_for_a_continued_preset(capsys):
+def test_rejects_network_options_for_a_continued_preset(capsys):
     spec = importlib.util.spec_from_file_location("train_script", SCRIPT)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    with pytest.raises(SystemExit):
-        script.parse_args(
-            ["--init-preset", "mnist", "--leaky-relu-slope", "0.01"]
-        )
-    assert "keeps the slope it was trained with" in capsys.readouterr().err
-    assert (
-        script.parse_args(["--leaky-relu-slope", "0.01"]).leaky_relu_slope
-        == 0.01
+    for option in ("--leaky-relu-slope", "--batch-norm-epsilon"):
+        with pytest.raises(SystemExit):
+            script.parse_args(["--init-preset", "mnist", option, "0.01"])
+        error = capsys.readouterr().err
+        assert f"{option} sets up a new model" in error
+        assert "keeps the networks it was trained with" in error
+    args = script.parse_args(
+        ["--leaky-relu-slope", "0.01", "--batch-norm-epsilon", "1e-3"]
     )
+    assert (args.leaky_relu_slope, args.batch_norm_epsilon) == (0.01, 1e-3)
 
 
 def test_validation_images_are_held_out_and_scored(small_mnist_dir, tmp_path):
