@@ -14,7 +14,9 @@ discriminator tells which code a pair of samples shares; G is rewarded for
 making that easy) at a constant weight; the written preset keeps G, D and Q.
 `--info-weight CODE=LAMBDA` changes one code's weight in the information
 term (the paper's is 1 for every code). `--leaky-relu-slope 0.01` trains
-with the official code's slope in D and Q instead of the paper's 0.1.
+with the official code's slope in D and Q instead of the paper's 0.1;
+`--batch-norm-epsilon 1e-3` builds every BatchNorm with Keras's epsilon
+instead of the official 1e-5.
 `--validation-images 5000` holds out the first 5,000 training images, as
 the official trainer's TensorFlow split does, and also reports the accuracy
 on them: `presets/select_infogan_mnist.py` chooses among seeds with it,
