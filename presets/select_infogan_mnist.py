@@ -112,11 +112,14 @@ def parse_args(argv=None):
     return args
 
 
-def finished_run(run_dir, command):
+def finished_run(
+    run_dir, command, metric="validation_digit_accuracy_hungarian"
+):
     """The metadata of a run of `command` finished in `run_dir`.
 
-    Returns `None` where `run_dir` holds no finished run (the training
-    script writes the validation accuracy into `metadata.json` last).
+    Returns `None` where `run_dir` holds no finished run (one whose
+    `metadata.json` lacks `metric`; the training script writes the
+    validation accuracy last).
     Raises `ValueError` where it holds one trained with other options,
     rather than overwrite it.
     """
@@ -125,7 +128,7 @@ def finished_run(run_dir, command):
         return None
     with open(path) as f:
         metadata = json.load(f)
-    if "validation_digit_accuracy_hungarian" not in metadata.get("metrics", {}):
+    if metric not in metadata.get("metrics", {}):
         return None
     if metadata.get("training_command") != command:
         raise ValueError(
