@@ -10,8 +10,11 @@ rate times the sign of its gradient, so a gradient near zero whose sign
 rounding flips moves a full step the other way. From then on the two forms
 follow different runs of the same seed, as if the seed had changed.
 
-This trains `presets/train_infogan_mnist.py` once per seed and form, in
-this process: as shipped (the paper's 128 -> 64 layer of G in the phase
+It first measures that effect: one update of `InfoGAN(seed=...)` on the
+same 128 training digits in each form, and the largest difference between
+the two models' weights, in units of each player's learning rate. Then it
+trains `presets/train_infogan_mnist.py` once per seed and form, in this
+process: as shipped (the paper's 128 -> 64 layer of G in the phase
 form, the 64 -> 1 image layer in taps) and with every layer in taps (the
 form before commit 4cc4c0a). It prints the Hungarian test accuracy of the
 digit code for each, and their means. Each run is kept in
@@ -48,6 +51,45 @@ def _load(name):
     return module
 
 
+def first_update_gap(seed, images, thresholds):
+    """Per player: (largest weight difference after one update in units of
+    its learning rate, share of weights apart by more than half of it)."""
+    import keras
+
+    import keras_disentangle
+    from keras_disentangle.backend import transposed_convolution
+
+    weights = []
+    for threshold in thresholds.values():
+        transposed_convolution.PHASE_FORM_MIN_FILTERS = threshold
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(seed)
+        model = keras_disentangle.InfoGAN(seed=seed)
+        model.compile()
+        model.fit(images, batch_size=len(images), shuffle=False, verbose=0)
+        rates = {
+            name: float(optimizer.learning_rate)
+            for name, optimizer in model.default_optimizers().items()
+        }
+        players = {
+            player.name: [
+                keras.ops.convert_to_numpy(v) for v in player.variables
+            ]
+            for player in model.build_players()
+        }
+        weights.append(players)
+    gap = {}
+    for player, rate in rates.items():
+        steps = np.concatenate(
+            [
+                np.abs(a - b).ravel() / rate
+                for a, b in zip(weights[0][player], weights[1][player])
+            ]
+        )
+        gap[player] = (float(steps.max()), float(np.mean(steps > 0.5)))
+    return gap
+
+
 def main(argv=None):
     import keras
 
@@ -75,6 +117,18 @@ def main(argv=None):
     thresholds = {"as shipped": shipped, "taps": np.inf}
     accuracy = {form: {} for form in FORMS}
     try:
+        data_dir = script.parse_args(args.training_args).data_dir
+        images, _ = script.load_mnist("train", data_dir=data_dir)
+        print("One update of the same 128 training digits in each form:")
+        for seed in args.seeds:
+            for player, (largest, share) in first_update_gap(
+                seed, images[:128], thresholds
+            ).items():
+                print(
+                    f"  seed {seed}, {player}: weights apart by up to "
+                    f"{largest:.2f} learning rates; {100 * share:.3f} % of "
+                    "them by more than half of one"
+                )
         for seed in args.seeds:
             for form in FORMS:
                 run_dir = os.path.join(
