@@ -38,7 +38,6 @@ import numpy as np
 PRESETS = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "presets"
 )
-FORMS = ("as shipped", "taps")
 _METRIC = "test_digit_accuracy_hungarian"
 
 
@@ -115,7 +114,7 @@ def main(argv=None):
         parser.error(f"{owned} are set by this script; drop them after `--`.")
     shipped = transposed_convolution.PHASE_FORM_MIN_FILTERS
     thresholds = {"as shipped": shipped, "taps": np.inf}
-    accuracy = {form: {} for form in FORMS}
+    accuracy = {form: {} for form in thresholds}
     try:
         data_dir = script.parse_args(args.training_args).data_dir
         images, _ = script.load_mnist("train", data_dir=data_dir)
@@ -130,7 +129,7 @@ def main(argv=None):
                     "them by more than half of one"
                 )
         for seed in args.seeds:
-            for form in FORMS:
+            for form, threshold in thresholds.items():
                 run_dir = os.path.join(
                     args.out, form.replace(" ", "_"), f"seed_{seed}"
                 )
@@ -144,9 +143,7 @@ def main(argv=None):
                 )
                 if metadata is None:
                     print(f"=== seed {seed}, {form} -> {run_dir}", flush=True)
-                    transposed_convolution.PHASE_FORM_MIN_FILTERS = thresholds[
-                        form
-                    ]
+                    transposed_convolution.PHASE_FORM_MIN_FILTERS = threshold
                     keras.backend.clear_session()
                     script.main(training_argv)
                     with open(os.path.join(run_dir, "metadata.json")) as f:
@@ -157,13 +154,13 @@ def main(argv=None):
     print()
     print("Hungarian test accuracy of the digit code (%), JAX:")
     print()
-    print("| seed | " + " | ".join(FORMS) + " |")
-    print("|---|" + "---|" * len(FORMS))
+    print("| seed | " + " | ".join(accuracy) + " |")
+    print("|---|" + "---|" * len(accuracy))
     for seed in args.seeds:
-        cells = " | ".join(f"{100 * accuracy[f][seed]:.2f}" for f in FORMS)
+        cells = " | ".join(f"{100 * accuracy[f][seed]:.2f}" for f in accuracy)
         print(f"| {seed} | {cells} |")
     means = " | ".join(
-        f"{100 * statistics.mean(accuracy[f].values()):.2f}" for f in FORMS
+        f"{100 * statistics.mean(accuracy[f].values()):.2f}" for f in accuracy
     )
     print(f"| mean | {means} |")
     return 0
