@@ -58,6 +58,15 @@ player's optimizer state, the seed states) is written beside `curve.json`;
 running the same command again continues each unfinished seed from its
 last evaluation, on the same batches, and skips finished seeds. A folder
 holding a run with other settings is refused.
+
+`--stop-after STEP` ends each seed's part of this call at that step (an
+evaluation is added there) and leaves the run resumable: the official
+schedule stays the one being followed, and later calls, with a larger
+`--stop-after` or none, continue it. This is how a machine without an
+accelerator reports the scores against steps of every seed:
+
+    KERAS_BACKEND=jax python examples/train_infogan_dsprites.py \
+        --seed 0 1 2 --eval-every 500 --stop-after 1000 --out runs/infogan_cr
 """
 
 import argparse
@@ -137,6 +146,14 @@ def parse_args(argv=None):
         type=int,
         default=1,
         help="threads rendering training batches ahead of the model",
+    )
+    parser.add_argument(
+        "--stop-after",
+        type=int,
+        default=None,
+        help="end this call's training of each seed at this step, with an "
+        "evaluation there, leaving the run to be continued by a later call "
+        "(default: train to --steps)",
     )
     parser.add_argument("--out", default="runs/infogan_dsprites")
     return parser.parse_args(argv)
@@ -256,11 +273,31 @@ def write_json(path, value):
     os.replace(path + ".tmp", path)
 
 
-def boundaries(steps, eval_every, switch):
+def boundaries(steps, eval_every, switch, stop_after=None):
+    """The steps at which training pauses to evaluate, in order.
+
+    Every `eval_every` steps, the CR switch and the last step; with
+    `stop_after`, only those up to it, and `stop_after` itself.
+    """
     points = set(range(eval_every, steps, eval_every)) | {steps}
     if switch is not None and 0 < switch < steps:
         points.add(switch)
+    if stop_after is not None and stop_after < steps:
+        points = {p for p in points if p < stop_after} | {stop_after}
     return sorted(points)
+
+
+def seconds_per_step(record):
+    """Training seconds per step, without each process's first chunk.
+
+    A process's first chunk includes compilation; the others give the
+    rate (all chunks when there are no others).
+    """
+    steady = [r for r in record["chunk_rates"] if not r[2]]
+    steady = steady or record["chunk_rates"]
+    if not steady:
+        return None
+    return sum(r[1] for r in steady) / sum(r[0] for r in steady)
 
 
 def train_seed(args, seed, dataset):
@@ -352,7 +389,9 @@ def train_seed(args, seed, dataset):
     if not record["curve"]:
         log_point({})
     first_chunk = True
-    for stop in boundaries(args.steps, args.eval_every, switch):
+    for stop in boundaries(
+        args.steps, args.eval_every, switch, args.stop_after
+    ):
         if stop <= step:
             continue
         if step == switch:
@@ -380,12 +419,15 @@ def train_seed(args, seed, dataset):
         if stale and stale != checkpoint:
             os.remove(os.path.join(folder, stale))
 
-    # A process's first chunk includes compilation; the others give the rate.
-    steady = [r for r in record["chunk_rates"] if not r[2]]
-    steady = steady or record["chunk_rates"]
-    record["seconds_per_step"] = sum(r[1] for r in steady) / sum(
-        r[0] for r in steady
-    )
+    record["seconds_per_step"] = seconds_per_step(record)
+    if step < args.steps:
+        print(
+            f"seed {seed}: stopped at step {step} of {args.steps}; the same "
+            "command without --stop-after (or with a later one) continues it",
+            flush=True,
+        )
+        write_json(curve_path, record)
+        return record
     record["traversals"] = save_traversals(model, folder)
     model.save_weights(os.path.join(folder, "model.weights.h5"))
     if record.get("checkpoint"):
@@ -411,14 +453,18 @@ def main(argv=None):
         args.eval_every = per_epoch
     if args.steps < 1 or args.eval_every < 1:
         raise SystemExit("--steps and --eval-every must be positive.")
+    if args.stop_after is not None and args.stop_after < 1:
+        raise SystemExit("--stop-after must be a positive step.")
     records = [train_seed(args, seed, dataset) for seed in args.seed]
     finals = [record["curve"][-1] for record in records]
     summary = {
         "model": records[0]["model"],
         "protocol": records[0]["protocol"],
         "steps": args.steps,
+        "finished": all(record.get("finished") for record in records),
         "per_seed": {
             str(record["seed"]): {
+                "step": final["step"],
                 "factor_vae": final["factor_vae"],
                 "mig": final["mig"],
             }

@@ -182,6 +182,51 @@ def test_train_infogan_dsprites(tmp_path, monkeypatch):
         assert 0.0 <= point["mig"] <= 1.0
 
 
+def test_a_dsprites_run_stopped_early_continues_the_same_schedule(
+    tmp_path, monkeypatch, capsys
+):
+    _tiny_fast_setting(monkeypatch)
+    argv = [
+        "--steps", "6", "--eval-every", "2", "--setting", "fast",
+        "--batch-size", "16", "--seed", "3",
+    ]  # fmt: skip
+    whole = tmp_path / "whole"
+    run_example("train_infogan_dsprites", argv + ["--out", str(whole)])
+
+    out = tmp_path / "stopped"
+    summary = run_example(
+        "train_infogan_dsprites",
+        argv + ["--stop-after", "3", "--out", str(out)],
+    )
+    assert "stopped at step 3 of 6" in capsys.readouterr().out
+    assert not summary["finished"] and summary["per_seed"]["3"]["step"] == 3
+    record = json.loads((out / "seed3" / "curve.json").read_text())
+    assert [point["step"] for point in record["curve"]] == [0, 2, 3]
+    assert not record.get("finished")
+    assert record["checkpoint"] == "checkpoint_step3.weights.h5"
+    assert (out / "seed3" / record["checkpoint"]).exists()
+    assert not (out / "seed3" / "model.weights.h5").exists()
+
+    summary = run_example("train_infogan_dsprites", argv + ["--out", str(out)])
+    assert "resuming at step 3" in capsys.readouterr().out
+    assert summary["finished"] and summary["per_seed"]["3"]["step"] == 6
+    record = json.loads((out / "seed3" / "curve.json").read_text())
+    assert [point["step"] for point in record["curve"]] == [0, 2, 3, 4, 6]
+    # The last chunk (steps 4-6) is the same in both runs, so its logs
+    # match only if the stop at step 3 changed nothing in the schedule.
+    reference = json.loads((whole / "seed3" / "curve.json").read_text())
+    assert reference["curve"][-1]["step"] == 6
+    for key, value in reference["curve"][-1]["logs"].items():
+        np.testing.assert_allclose(
+            record["curve"][-1]["logs"][key], value, rtol=1e-4
+        )
+    with pytest.raises(SystemExit, match="--stop-after must be"):
+        run_example(
+            "train_infogan_dsprites",
+            argv + ["--stop-after", "0", "--out", str(out)],
+        )
+
+
 def test_an_interrupted_example_resumes_from_its_backup(
     small_mnist_dir, tmp_path, monkeypatch, capsys
 ):
