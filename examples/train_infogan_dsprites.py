@@ -295,8 +295,6 @@ def seconds_per_step(record):
     """
     steady = [r for r in record["chunk_rates"] if not r[2]]
     steady = steady or record["chunk_rates"]
-    if not steady:
-        return None
     return sum(r[1] for r in steady) / sum(r[0] for r in steady)
 
 
@@ -426,7 +424,6 @@ def train_seed(args, seed, dataset):
             "command without --stop-after (or with a later one) continues it",
             flush=True,
         )
-        write_json(curve_path, record)
         return record
     record["traversals"] = save_traversals(model, folder)
     model.save_weights(os.path.join(folder, "model.weights.h5"))
