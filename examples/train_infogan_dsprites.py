@@ -67,6 +67,20 @@ accelerator reports the scores against steps of every seed:
 
     KERAS_BACKEND=jax python examples/train_infogan_dsprites.py \
         --seed 0 1 2 --eval-every 500 --stop-after 1000 --out runs/infogan_cr
+
+`--preset DIR` writes the seed whose last evaluation has the highest
+FactorVAE score as a preset folder (KerasHub layout, float32 weights
+without the optimizer state), with every seed's scores, the step reached
+and whether the schedule finished in its `metadata.json`; a stopped run
+gives its checkpoint's weights. `InfoGAN.from_preset(DIR)` loads it,
+`keras-disentangle traverse InfoGAN DIR --code c1` draws a code, and
+`keras-disentangle upload DIR hf://owner/repo` publishes it. A run that
+already finished (or stopped at that step) is not trained again, so the
+same command with `--preset` only writes the preset:
+
+    KERAS_BACKEND=jax python examples/train_infogan_dsprites.py \
+        --seed 0 1 2 --eval-every 500 --stop-after 1000 --out runs/infogan_cr \
+        --preset runs/infogan_cr/preset
 """
 
 import argparse
@@ -76,6 +90,7 @@ import time
 
 import keras
 import numpy as np
+from _mnist_common import shell_command
 
 import keras_disentangle as kd
 from keras_disentangle.datasets import DSprites
@@ -89,6 +104,7 @@ from keras_disentangle.models.infogan.contrastive_regularizer import (
 from keras_disentangle.models.infogan.contrastive_regularizer import (
     DSPRITES_CONTRASTIVE_WEIGHT,
 )
+from keras_disentangle.utils import image_grid
 from keras_disentangle.utils import save_image_grid
 
 OFFICIAL_EPOCHS = 28
@@ -154,6 +170,12 @@ def parse_args(argv=None):
         help="end this call's training of each seed at this step, with an "
         "evaluation there, leaving the run to be continued by a later call "
         "(default: train to --steps)",
+    )
+    parser.add_argument(
+        "--preset",
+        default=None,
+        help="write the seed with the best FactorVAE score at its last "
+        "evaluation as a preset folder here (InfoGAN.from_preset(DIR))",
     )
     parser.add_argument("--out", default="runs/infogan_dsprites")
     return parser.parse_args(argv)
@@ -243,6 +265,88 @@ def save_traversals(model, folder, rows=10, columns=10):
     return paths
 
 
+def traversal_figure(model, columns=10, seed=0):
+    """One row per regularised code swept over [-1, 1], the rest held."""
+    values = np.linspace(-1.0, 1.0, columns)
+    rows = [
+        model.generate(
+            traversal_codes(model.latent_space, code.name, values, seed=seed)
+        )
+        for code in model.latent_space.regularized_codes
+    ]
+    return image_grid(np.concatenate(rows), rows=len(rows), columns=columns)
+
+
+def best_record(records):
+    """The seed's record whose last evaluation scores the highest FactorVAE.
+
+    Ties go to the higher MIG, then to the seed listed first.
+    """
+    return max(
+        records,
+        key=lambda record: (
+            record["curve"][-1]["factor_vae"],
+            record["curve"][-1]["mig"],
+        ),
+    )
+
+
+def write_best_preset(args, records, summary):
+    """Saves the best seed (see `best_record`) as a preset in `args.preset`.
+
+    The weights are those of the seed's last evaluation: its final weights
+    when it finished, its checkpoint when it was stopped. `metadata.json`
+    holds its scores, the step it reached and every seed's scores.
+    """
+    record = best_record(records)
+    seed = record["seed"]
+    folder = os.path.join(args.out, f"seed{seed}")
+    model = build_model(args, seed)
+    model.load_weights(
+        os.path.join(folder, record.get("checkpoint") or "model.weights.h5")
+    )
+    final = record["curve"][-1]
+    finished = bool(record.get("finished"))
+    model.save_to_preset(
+        args.preset,
+        metadata={
+            "name": f"{record['model']} on dSprites",
+            "description": (
+                f"InfoGAN.dsprites() ({record['model']}), seed {seed}, after "
+                f"{final['step']:,} of the schedule's {args.steps:,} steps"
+                + ("" if finished else " (stopped early; resumable)")
+                + f": FactorVAE {final['factor_vae']:.3f}, MIG "
+                f"{final['mig']:.3f}."
+            ),
+            "dataset": (
+                f"dSprites, {record['data']} (737,280 64x64x1 images in [0, 1])"
+            ),
+            "training_steps": final["step"],
+            "schedule_steps": args.steps,
+            "finished": finished,
+            "batch_size": args.batch_size,
+            "seed": seed,
+            "train_seconds": final["seconds"],
+            "training_command": shell_command(),
+            "metrics": {
+                "factor_vae": final["factor_vae"],
+                "mig": final["mig"],
+                "factor_vae_train": final["factor_vae_train"],
+                "num_active_dims": final["num_active_dims"],
+            },
+            "protocol": record["protocol"],
+            "selection": (
+                "the seed with the highest FactorVAE score at its last "
+                "evaluation (ties: higher MIG)"
+            ),
+            "seeds": {key: summary[key] for key in ("per_seed", "mean", "std")},
+        },
+        traversal_image=traversal_figure(model),
+    )
+    print(f"wrote seed {seed} as the preset {args.preset}", flush=True)
+    return record
+
+
 # What must match for a run to continue from its folder.
 RESUME_KEYS = (
     "model",
@@ -298,7 +402,8 @@ def seconds_per_step(record):
     return sum(r[1] for r in steady) / sum(r[0] for r in steady)
 
 
-def train_seed(args, seed, dataset):
+def build_model(args, seed):
+    """The compiled `InfoGAN.dsprites()` of one seed, before any training."""
     keras.utils.set_random_seed(seed)
     model = kd.InfoGAN.dsprites(
         contrastive=args.contrastive,
@@ -307,6 +412,11 @@ def train_seed(args, seed, dataset):
         contrastive_start=args.contrastive_start,
     )
     model.compile()
+    return model
+
+
+def train_seed(args, seed, dataset):
+    model = build_model(args, seed)
     switch = args.contrastive_start if args.contrastive else None
     folder = os.path.join(args.out, f"seed{seed}")
     os.makedirs(folder, exist_ok=True)
@@ -482,6 +592,8 @@ def main(argv=None):
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print(json.dumps({k: summary[k] for k in ("per_seed", "mean", "std")}))
+    if args.preset:
+        write_best_preset(args, records, summary)
     return summary
 
 

@@ -17,6 +17,7 @@ import pytest
 
 import keras_disentangle as kd
 from keras_disentangle.metrics import settings
+from tests.script_runner import load_script
 from tests.script_runner import run_script
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
@@ -225,6 +226,64 @@ def test_a_dsprites_run_stopped_early_continues_the_same_schedule(
             "train_infogan_dsprites",
             argv + ["--stop-after", "0", "--out", str(out)],
         )
+
+
+def test_a_dsprites_run_writes_its_best_seed_as_a_preset(tmp_path, monkeypatch):
+    _tiny_fast_setting(monkeypatch)
+    out, preset = tmp_path / "run", tmp_path / "preset"
+    summary = run_example(
+        "train_infogan_dsprites",
+        [
+            "--steps", "4", "--eval-every", "2", "--stop-after", "2",
+            "--setting", "fast", "--batch-size", "16", "--seed", "3", "4",
+            "--out", str(out), "--preset", str(preset),
+        ],
+    )  # fmt: skip
+    metadata = json.loads((preset / "metadata.json").read_text())
+    scores = summary["per_seed"]
+    best = max(
+        scores, key=lambda s: (scores[s]["factor_vae"], scores[s]["mig"])
+    )
+    assert metadata["seed"] == int(best)
+    assert metadata["training_steps"] == 2 and metadata["schedule_steps"] == 4
+    assert metadata["finished"] is False
+    assert metadata["metrics"]["factor_vae"] == scores[best]["factor_vae"]
+    assert metadata["metrics"]["mig"] == scores[best]["mig"]
+    assert metadata["seeds"]["per_seed"] == scores
+    assert_png(preset / "traversal.png", min_side=64)
+    assert "FactorVAE" in (preset / "README.md").read_text()
+
+    # The preset holds the weights of the chosen seed's checkpoint.
+    loaded = kd.InfoGAN.from_preset(str(preset))
+    reference = kd.InfoGAN.dsprites(seed=int(best))
+    reference.compile()
+    reference.load_weights(
+        str(out / f"seed{best}" / "checkpoint_step2.weights.h5")
+    )
+    np.testing.assert_allclose(
+        loaded.generate(4, seed=0), reference.generate(4, seed=0), atol=1e-6
+    )
+    images = np.random.default_rng(0).uniform(size=(4, 64, 64, 1))
+    for name, posterior in reference.encode(images).items():
+        np.testing.assert_allclose(
+            loaded.encode(images)[name], posterior, atol=1e-5
+        )
+
+
+def test_the_best_dsprites_seed_is_chosen_by_factor_vae_then_mig():
+    script = load_script(EXAMPLES / "train_infogan_dsprites.py")
+
+    def record(seed, factor_vae, mig):
+        last = {"step": 9, "factor_vae": factor_vae, "mig": mig}
+        return {"seed": seed, "curve": [{"factor_vae": 1.0, "mig": 1.0}, last]}
+
+    records = [record(0, 0.5, 0.3), record(1, 0.7, 0.1), record(2, 0.7, 0.2)]
+    assert script.best_record(records)["seed"] == 2
+    assert script.best_record(records[:2])["seed"] == 1
+    assert (
+        script.best_record([record(5, 0.6, 0.1), record(6, 0.6, 0.1)])["seed"]
+        == 5
+    )
 
 
 def test_an_interrupted_example_resumes_from_its_backup(
