@@ -340,6 +340,14 @@ def write_best_preset(args, records, summary):
                 "evaluation (ties: higher MIG)"
             ),
             "seeds": {key: summary[key] for key in ("per_seed", "mean", "std")},
+            "traversal_caption": (
+                "Rows: the regularised codes "
+                + ", ".join(
+                    code.name for code in model.latent_space.regularized_codes
+                )
+                + "; columns: the code from -1 to 1, the other codes held at "
+                "one draw (seed 0)."
+            ),
         },
         traversal_image=traversal_figure(model),
     )

@@ -251,7 +251,8 @@ def test_a_dsprites_run_writes_its_best_seed_as_a_preset(tmp_path, monkeypatch):
     assert metadata["metrics"]["mig"] == scores[best]["mig"]
     assert metadata["seeds"]["per_seed"] == scores
     assert_png(preset / "traversal.png", min_side=64)
-    assert "FactorVAE" in (preset / "README.md").read_text()
+    card = (preset / "README.md").read_text()
+    assert "FactorVAE" in card and "Rows: the regularised codes" in card
 
     # The preset holds the weights of the chosen seed's checkpoint.
     loaded = kd.InfoGAN.from_preset(str(preset))
