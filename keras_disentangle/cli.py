@@ -94,7 +94,9 @@ def _traverse(args):
             ]
         )
         rows, columns = len(args.dims), len(values)
-    elif hasattr(model, "traversal_grid"):
+    elif hasattr(model, "traversal_grid") and (
+        args.row_code is not None or model.latent_space.categorical_codes
+    ):
         images, rows, columns = model.traversal_grid(
             args.code, row_code=args.row_code, values=values, seed=args.seed
         )
@@ -105,6 +107,8 @@ def _traverse(args):
                 "--row-code to sweep one code in a single row, or give "
                 "--dims."
             )
+        # No categorical code for the rows (e.g. InfoGAN on dSprites): one
+        # row sweeps the code, the other codes held.
         images = model.traverse(args.code, values, seed=args.seed)
         rows, columns = 1, len(values)
     save_image_grid(
@@ -163,8 +167,9 @@ def _parser():
 
     traverse = model_command(
         "traverse",
-        "write a latent traversal: rows are categorical values, columns "
-        "sweep a continuous code",
+        "write a latent traversal: rows are categorical values (one row "
+        "where the model has no categorical code), columns sweep a "
+        "continuous code",
     )
     traverse.add_argument("--code", required=True, help="code to sweep")
     traverse.add_argument(

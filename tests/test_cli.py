@@ -78,6 +78,19 @@ def test_traverse_sweeps_chosen_columns_of_a_code(model_and_preset, tmp_path):
     np.testing.assert_array_equal(_png(out), expected)
 
 
+def test_traverse_without_a_categorical_code_draws_one_row(tmp_path):
+    model = keras_disentangle.InfoGAN.dsprites(seed=2)
+    preset = tmp_path / "dsprites"
+    model.save_to_preset(preset)
+    out = tmp_path / "c3.png"
+    argv = ["traverse", "InfoGAN", str(preset), "--code", "c3", "--low", "-1"]
+    argv += ["--high", "1", "--steps", "5", "--scale", "1", "--out", str(out)]
+    assert main(argv) == 0
+    images = model.traverse("c3", np.linspace(-1, 1, 5), seed=0)
+    expected = image_grid(images, rows=1, columns=5)
+    np.testing.assert_array_equal(_png(out), expected)
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
