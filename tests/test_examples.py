@@ -265,10 +265,9 @@ def test_a_dsprites_run_writes_its_best_seed_as_a_preset(tmp_path, monkeypatch):
         loaded.generate(4, seed=0), reference.generate(4, seed=0), atol=1e-6
     )
     images = np.random.default_rng(0).uniform(size=(4, 64, 64, 1))
+    posteriors = loaded.encode(images)
     for name, posterior in reference.encode(images).items():
-        np.testing.assert_allclose(
-            loaded.encode(images)[name], posterior, atol=1e-5
-        )
+        np.testing.assert_allclose(posteriors[name], posterior, atol=1e-5)
 
 
 def test_the_best_dsprites_seed_is_chosen_by_factor_vae_then_mig():
